@@ -1,0 +1,137 @@
+"""Events of the offer aggregate, version 1 (topic `offers.offer.v1`).
+
+Every event carries the full searchable snapshot of the offer and its version, so
+that a consumer can rebuild its view from the latest event alone.
+"""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from contracts.common import GeoPoint, Grade, IsoWeek, Uai
+from contracts.envelope import EventBase, Frozen, event_type_field
+
+OfferStatus = Literal["draft", "published", "unpublished", "needs_update", "removed"]
+
+
+class OfferAddress(Frozen):
+    """Where the internship takes place."""
+
+    street: str = Field(
+        max_length=300, description="Street and number.", examples=["15 rue Auguste Chabrières"]
+    )
+    postal_code: str = Field(
+        pattern=r"^\d{5}$", description="French postal code.", examples=["75015"]
+    )
+    city: str = Field(min_length=1, max_length=120, description="City.", examples=["Paris"])
+    department_code: str = Field(
+        pattern=r"^(\d{2,3}|2A|2B)$",
+        description="Department code (2 or 3 characters, 2A/2B for Corsica).",
+        examples=["75"],
+    )
+    location: GeoPoint = Field(description="Coordinates of the address.")
+
+
+class OfferSnapshot(Frozen):
+    """Everything a reader needs to know about an offer, at one version."""
+
+    title: str = Field(
+        min_length=1, max_length=150, description="Title.", examples=["Découverte du métier de boulanger"]
+    )
+    description: str = Field(
+        max_length=5000,
+        description="What the pupil will observe.",
+        examples=["Fabrication du pain, accueil des clients."],
+    )
+    employer_name: str = Field(
+        min_length=1, max_length=150, description="Host organisation.", examples=["Boulangerie Martin"]
+    )
+    siret: str | None = Field(
+        default=None, pattern=r"^\d{14}$", description="SIRET of the host.", examples=["89338184800017"]
+    )
+    is_public: bool = Field(description="Public sector host.", examples=[False])
+    ministry: str | None = Field(
+        default=None,
+        max_length=150,
+        description="For a public host, the ministry it belongs to (tutelle).",
+        examples=["Ministère des Armées"],
+    )
+    sector_id: UUID = Field(
+        description="ONISEP sector id.", examples=["b7564ac4-e184-41c4-a7a9-57233a9d244a"]
+    )
+    sector_name: str = Field(description="ONISEP sector name.", examples=["Mode"])
+    address: OfferAddress = Field(description="Where the internship takes place.")
+    weeks: tuple[IsoWeek, ...] = Field(
+        description="Weeks the offer is open for.", examples=[["2027-W03", "2027-W24"]]
+    )
+    seats: int = Field(ge=1, le=200, description="Pupils the host takes per week.", examples=[2])
+    grades: tuple[Grade, ...] = Field(
+        min_length=1, description="Grades the offer is for.", examples=[["3e"]]
+    )
+    reserved_school_uais: tuple[Uai, ...] = Field(
+        default=(),
+        description="When set, only pupils of these schools may apply.",
+        examples=[["0350044H"]],
+    )
+    remote: bool = Field(default=False, description="Done at a distance.", examples=[False])
+    accessible: bool = Field(
+        default=False, description="Accessible to pupils with a disability.", examples=[True]
+    )
+    school_year: int = Field(
+        ge=2020,
+        le=2100,
+        description="First calendar year of the school year (2026 for 2026-2027).",
+        examples=[2026],
+    )
+    updated_at: AwareDatetime = Field(
+        description="When this version was written.", examples=["2026-11-24T09:30:00Z"]
+    )
+
+
+class _OfferEvent(EventBase):
+    version: int = Field(
+        ge=1,
+        description="Version of the offer after this change; grows by one per change.",
+        examples=[3],
+    )
+    status: OfferStatus = Field(description="Status after the change.", examples=["published"])
+    offer: OfferSnapshot = Field(description="The offer after the change.")
+
+
+class OfferPublished(_OfferEvent):
+    """An offer became visible to pupils."""
+
+    event_type: Literal["offer.published"] = event_type_field("offer.published")
+
+
+class OfferUpdated(_OfferEvent):
+    """An offer's content changed; its status did not."""
+
+    event_type: Literal["offer.updated"] = event_type_field("offer.updated")
+
+
+class OfferUnpublished(_OfferEvent):
+    """An offer was withdrawn from search, by its employer or a full-sync feed."""
+
+    event_type: Literal["offer.unpublished"] = event_type_field("offer.unpublished")
+
+
+class OfferRemoved(_OfferEvent):
+    """An offer was deleted (kept for statistics, never shown again)."""
+
+    event_type: Literal["offer.removed"] = event_type_field("offer.removed")
+
+
+OFFER_EVENTS = (OfferPublished, OfferUpdated, OfferUnpublished, OfferRemoved)
+
+__all__ = [
+    "OFFER_EVENTS",
+    "OfferAddress",
+    "OfferPublished",
+    "OfferRemoved",
+    "OfferSnapshot",
+    "OfferStatus",
+    "OfferUnpublished",
+    "OfferUpdated",
+]

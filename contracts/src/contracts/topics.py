@@ -1,0 +1,79 @@
+"""The topic map: every Kafka topic, the aggregate it carries and its events."""
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Union
+
+from pydantic import Field, TypeAdapter
+
+from contracts.envelope import EventBase
+from contracts.offers import v1 as offers_v1
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: one aggregate, keyed by its id, carrying a closed set of events."""
+
+    name: str
+    aggregate: str
+    description: str
+    events: tuple[type[EventBase], ...]
+    compacted: bool = False
+    """True when each event carries the aggregate's whole state, so Kafka may keep
+    only the latest event per key (and a replay rebuilds every aggregate)."""
+    _adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.events) == 1:
+            adapter: TypeAdapter[Any] = TypeAdapter(self.events[0])
+        else:
+            union = Annotated[Union[self.events], Field(discriminator="event_type")]  # noqa: UP007
+            adapter = TypeAdapter(union)
+        object.__setattr__(self, "_adapter", adapter)
+
+    @property
+    def dead_letter(self) -> str:
+        """Name of the topic where messages that cannot be handled end up."""
+        return f"{self.name}.dlq"
+
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        """The `event_type` values this topic may carry."""
+        return tuple(_event_type(event) for event in self.events)
+
+    def parse(self, raw: bytes | str) -> EventBase:
+        """Validates a message of this topic into its event model.
+
+        Raises:
+            pydantic.ValidationError: the message is not one of this topic's events.
+        """
+        event: EventBase = self._adapter.validate_json(raw)
+        return event
+
+
+def _event_type(event: type[EventBase]) -> str:
+    annotation = event.model_fields["event_type"].annotation
+    literal_args: tuple[str, ...] = getattr(annotation, "__args__", ())
+    return literal_args[0]
+
+
+OFFERS = Topic(
+    name="offers.offer.v1",
+    aggregate="offer",
+    description="Every change of an offer, with its full searchable snapshot.",
+    events=offers_v1.OFFER_EVENTS,
+    compacted=True,
+)
+
+TOPICS: dict[str, Topic] = {topic.name: topic for topic in (OFFERS,)}
+
+
+def topic_of(event: EventBase) -> Topic:
+    """Returns the topic an event belongs to.
+
+    Raises:
+        KeyError: no topic carries this event type.
+    """
+    for topic in TOPICS.values():
+        if isinstance(event, topic.events):
+            return topic
+    raise KeyError(event.event_type)

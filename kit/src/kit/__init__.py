@@ -1,0 +1,1 @@
+"""Shared runtime of the services: settings, logs, database, reliable messaging."""

@@ -1,0 +1,36 @@
+"""Creates the topics a service uses, with their dead-letter twins."""
+
+from collections.abc import Iterable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from contracts import Topic
+
+
+def new_topics(topics: Iterable[Topic], *, partitions: int) -> list[NewTopic]:
+    """Topic specs: aggregate topics with `partitions`, dead letters with one."""
+    specs = []
+    for topic in topics:
+        config = {"cleanup.policy": "compact"} if topic.compacted else {}
+        specs.append(NewTopic(topic.name, partitions, 1, topic_configs=config))
+        specs.append(NewTopic(topic.dead_letter, 1, 1))
+    return specs
+
+
+async def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[Topic], *, partitions: int = 3
+) -> None:
+    """Creates missing topics; existing ones are left as they are."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [spec for spec in new_topics(topics, partitions=partitions) if spec.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another process created them in between
+    finally:
+        await admin.close()
