@@ -33,7 +33,9 @@ def build() -> dict[str, Any]:
                 "contentType": "application/json",
                 "payload": {"$ref": f"#/components/schemas/{event.__name__}"},
             }
-            channel_messages[event.__name__] = {"$ref": f"#/components/messages/{event.__name__}"}
+            channel_messages[event.__name__] = {
+                "$ref": f"#/components/messages/{event.__name__}"
+            }
         channels[topic.name] = {
             "address": topic.name,
             "description": f"{topic.description} Key: the {topic.aggregate} id.",

@@ -7,7 +7,7 @@ from pydantic import Field
 from contracts.envelope import Frozen
 
 Grade = Literal["4e", "3e", "2de"]
-"""School grade of the pupils an offer is meant for (4e and 3e at collège, 2de at lycée)."""
+"""Grade of the pupils: 4e and 3e at collège, 2de at lycée."""
 
 IsoWeek = Annotated[
     str,

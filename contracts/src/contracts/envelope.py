@@ -65,7 +65,6 @@ class EventBase(Frozen):
         return self.model_dump_json().encode()
 
 
-
 def event_type_field(name: str) -> Any:
     """The `event_type` field of a concrete event: a constant, documented."""
     return Field(default=name, description="Name of the event.", examples=[name])

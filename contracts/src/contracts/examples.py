@@ -36,7 +36,7 @@ def offer_snapshot(**overrides: Any) -> OfferSnapshot:
 
 
 def offer_published(**overrides: Any) -> OfferPublished:
-    """A valid `offer.published` event of a new offer; keyword arguments replace fields."""
+    """A valid `offer.published` event; keyword arguments replace fields."""
     fields: dict[str, Any] = {
         "aggregate_id": str(uuid.uuid4()),
         "version": 1,

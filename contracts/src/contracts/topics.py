@@ -1,7 +1,9 @@
 """The topic map: every Kafka topic, the aggregate it carries and its events."""
 
+import operator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Union
+from functools import reduce
+from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
@@ -22,12 +24,13 @@ class Topic:
     only the latest event per key (and a replay rebuilds every aggregate)."""
     _adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self) -> None:  # noqa: D105 (dataclass hook)
         if len(self.events) == 1:
             adapter: TypeAdapter[Any] = TypeAdapter(self.events[0])
         else:
-            union = Annotated[Union[self.events], Field(discriminator="event_type")]  # noqa: UP007
-            adapter = TypeAdapter(union)
+            union: Any = reduce(operator.or_, self.events)
+            discriminated = Annotated[union, Field(discriminator="event_type")]
+            adapter = TypeAdapter(discriminated)
         object.__setattr__(self, "_adapter", adapter)
 
     @property

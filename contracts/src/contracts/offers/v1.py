@@ -19,12 +19,16 @@ class OfferAddress(Frozen):
     """Where the internship takes place."""
 
     street: str = Field(
-        max_length=300, description="Street and number.", examples=["15 rue Auguste Chabrières"]
+        max_length=300,
+        description="Street and number.",
+        examples=["15 rue Auguste Chabrières"],
     )
     postal_code: str = Field(
         pattern=r"^\d{5}$", description="French postal code.", examples=["75015"]
     )
-    city: str = Field(min_length=1, max_length=120, description="City.", examples=["Paris"])
+    city: str = Field(
+        min_length=1, max_length=120, description="City.", examples=["Paris"]
+    )
     department_code: str = Field(
         pattern=r"^(\d{2,3}|2A|2B)$",
         description="Department code (2 or 3 characters, 2A/2B for Corsica).",
@@ -37,7 +41,10 @@ class OfferSnapshot(Frozen):
     """Everything a reader needs to know about an offer, at one version."""
 
     title: str = Field(
-        min_length=1, max_length=150, description="Title.", examples=["Découverte du métier de boulanger"]
+        min_length=1,
+        max_length=150,
+        description="Title.",
+        examples=["Découverte du métier de boulanger"],
     )
     description: str = Field(
         max_length=5000,
@@ -45,10 +52,16 @@ class OfferSnapshot(Frozen):
         examples=["Fabrication du pain, accueil des clients."],
     )
     employer_name: str = Field(
-        min_length=1, max_length=150, description="Host organisation.", examples=["Boulangerie Martin"]
+        min_length=1,
+        max_length=150,
+        description="Host organisation.",
+        examples=["Boulangerie Martin"],
     )
     siret: str | None = Field(
-        default=None, pattern=r"^\d{14}$", description="SIRET of the host.", examples=["89338184800017"]
+        default=None,
+        pattern=r"^\d{14}$",
+        description="SIRET of the host.",
+        examples=["89338184800017"],
     )
     is_public: bool = Field(description="Public sector host.", examples=[False])
     ministry: str | None = Field(
@@ -58,14 +71,17 @@ class OfferSnapshot(Frozen):
         examples=["Ministère des Armées"],
     )
     sector_id: UUID = Field(
-        description="ONISEP sector id.", examples=["b7564ac4-e184-41c4-a7a9-57233a9d244a"]
+        description="ONISEP sector id.",
+        examples=["b7564ac4-e184-41c4-a7a9-57233a9d244a"],
     )
     sector_name: str = Field(description="ONISEP sector name.", examples=["Mode"])
     address: OfferAddress = Field(description="Where the internship takes place.")
     weeks: tuple[IsoWeek, ...] = Field(
         description="Weeks the offer is open for.", examples=[["2027-W03", "2027-W24"]]
     )
-    seats: int = Field(ge=1, le=200, description="Pupils the host takes per week.", examples=[2])
+    seats: int = Field(
+        ge=1, le=200, description="Pupils the host takes per week.", examples=[2]
+    )
     grades: tuple[Grade, ...] = Field(
         min_length=1, description="Grades the offer is for.", examples=[["3e"]]
     )
@@ -74,9 +90,13 @@ class OfferSnapshot(Frozen):
         description="When set, only pupils of these schools may apply.",
         examples=[["0350044H"]],
     )
-    remote: bool = Field(default=False, description="Done at a distance.", examples=[False])
+    remote: bool = Field(
+        default=False, description="Done at a distance.", examples=[False]
+    )
     accessible: bool = Field(
-        default=False, description="Accessible to pupils with a disability.", examples=[True]
+        default=False,
+        description="Accessible to pupils with a disability.",
+        examples=[True],
     )
     school_year: int = Field(
         ge=2020,
@@ -95,7 +115,9 @@ class _OfferEvent(EventBase):
         description="Version of the offer after this change; grows by one per change.",
         examples=[3],
     )
-    status: OfferStatus = Field(description="Status after the change.", examples=["published"])
+    status: OfferStatus = Field(
+        description="Status after the change.", examples=["published"]
+    )
     offer: OfferSnapshot = Field(description="The offer after the change.")
 
 

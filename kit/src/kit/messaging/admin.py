@@ -1,6 +1,7 @@
 """Creates the topics a service uses, with their dead-letter twins."""
 
 from collections.abc import Iterable
+from contextlib import suppress
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -26,11 +27,14 @@ async def ensure_topics(
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [spec for spec in new_topics(topics, partitions=partitions) if spec.name not in existing]
+        missing = [
+            spec
+            for spec in new_topics(topics, partitions=partitions)
+            if spec.name not in existing
+        ]
         if missing:
-            try:
+            # Another process may have created them in between.
+            with suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # another process created them in between
     finally:
         await admin.close()

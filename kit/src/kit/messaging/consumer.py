@@ -12,8 +12,10 @@ import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import structlog
+from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -85,8 +87,12 @@ class EventConsumer:
         try:
             event = self.topic.parse(delivery.value)
         except ValidationError as exc:
-            log.warning("event_rejected_invalid", consumer=self.name, topic=self.topic.name)
-            await self._dead_letter(delivery, reason=f"invalid: {exc.error_count()} errors", attempts=1)
+            log.warning(
+                "event_rejected_invalid", consumer=self.name, topic=self.topic.name
+            )
+            await self._dead_letter(
+                delivery, reason=f"invalid: {exc.error_count()} errors", attempts=1
+            )
             return Outcome.DEAD_LETTERED
         bind_correlation_id(event.correlation_id)
         structlog.contextvars.bind_contextvars(event_id=str(event.event_id))
@@ -105,7 +111,9 @@ class EventConsumer:
                 last_error = exc
                 if attempt < self._max_attempts:
                     await asyncio.sleep(self._retry_seconds * attempt)
-        await self._dead_letter(delivery, reason=repr(last_error), attempts=self._max_attempts)
+        await self._dead_letter(
+            delivery, reason=repr(last_error), attempts=self._max_attempts
+        )
         return Outcome.DEAD_LETTERED
 
     async def _apply(self, event: EventBase) -> Outcome:
@@ -113,19 +121,30 @@ class EventConsumer:
             await self._handler(event)  # type: ignore[call-arg]
             return Outcome.HANDLED
         async with self._sessions() as session, session.begin():
-            if not await claim(session, self._inbox, consumer=self.name, event_id=event.event_id):
-                log.info("event_duplicate_skipped", consumer=self.name, event_type=event.event_type)
+            if not await claim(
+                session, self._inbox, consumer=self.name, event_id=event.event_id
+            ):
+                log.info(
+                    "event_duplicate_skipped",
+                    consumer=self.name,
+                    event_type=event.event_type,
+                )
                 return Outcome.DUPLICATE
             await self._handler(event, session)  # type: ignore[call-arg]
         return Outcome.HANDLED
 
-    async def _dead_letter(self, delivery: Delivery, *, reason: str, attempts: int) -> None:
+    async def _dead_letter(
+        self, delivery: Delivery, *, reason: str, attempts: int
+    ) -> None:
         headers = (
             *delivery.headers,
             ("dlq_consumer", self.name.encode()),
             ("dlq_reason", reason[:1000].encode()),
             ("dlq_attempts", str(attempts).encode()),
-            ("dlq_source", f"{self.topic.name}/{delivery.partition}/{delivery.offset}".encode()),
+            (
+                "dlq_source",
+                f"{self.topic.name}/{delivery.partition}/{delivery.offset}".encode(),
+            ),
         )
         record = Record(
             topic=self.topic.dead_letter,
@@ -134,13 +153,15 @@ class EventConsumer:
             headers=tuple(headers),
         )
         await self._dead_letters.send_all([record])
-        log.error("event_dead_lettered", consumer=self.name, reason=reason, attempts=attempts)
+        log.error(
+            "event_dead_lettered", consumer=self.name, reason=reason, attempts=attempts
+        )
 
     def subscribe(self, broker: KafkaBroker) -> None:
         """Registers the consumer on a FastStream broker, in its own consumer group."""
 
         async def consume(message: KafkaMessage) -> None:
-            raw = message.raw_message
+            raw = cast(ConsumerRecord[bytes, bytes], message.raw_message)
             await self.process(
                 Delivery(
                     value=raw.value or b"",

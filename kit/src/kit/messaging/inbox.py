@@ -14,11 +14,18 @@ def inbox_table(metadata: MetaData) -> Table:
         metadata,
         Column("consumer", String(100), primary_key=True),
         Column("event_id", Uuid, primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column(
+            "processed_at",
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.now(),
+        ),
     )
 
 
-async def claim(session: AsyncSession, table: Table, *, consumer: str, event_id: UUID) -> bool:
+async def claim(
+    session: AsyncSession, table: Table, *, consumer: str, event_id: UUID
+) -> bool:
     """Records the event as processed by `consumer` in the caller's transaction.
 
     Returns False when it already was: the caller skips the event. Two concurrent

@@ -8,6 +8,7 @@ mark re-sends the batch, so delivery is at least once and consumers deduplicate.
 import asyncio
 import zlib
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts import EventBase, topic_of
+from contracts import EventBase, Topic, topic_of
 from kit.messaging.publisher import Publisher, Record
 
 log = structlog.get_logger(__name__)
@@ -50,17 +51,29 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(100), nullable=False),
         Column("correlation_id", String(64), nullable=False),
         Column("payload", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column(
+            "created_at",
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.now(),
+        ),
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
         Column("extra", JSON),
-        Index("ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),
+        Index(
+            "ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")
+        ),
     )
 
 
-async def add_events(session: AsyncSession, table: Table, *events: EventBase) -> None:
-    """Stages events in the caller's transaction; they leave only if it commits."""
+async def add_events(
+    session: AsyncSession, table: Table, *events: EventBase, topic: Topic | None = None
+) -> None:
+    """Stages events in the caller's transaction; they leave only if it commits.
+
+    The topic is the one the contracts map each event to, unless `topic` is given.
+    """
     if not events:
         return
     await session.execute(
@@ -68,7 +81,7 @@ async def add_events(session: AsyncSession, table: Table, *events: EventBase) ->
         [
             {
                 "event_id": event.event_id,
-                "topic": topic_of(event).name,
+                "topic": (topic or topic_of(event)).name,
                 "key": event.aggregate_id,
                 "event_type": event.event_type,
                 "correlation_id": event.correlation_id,
@@ -126,17 +139,23 @@ class OutboxRelay:
         """Publishes one batch; returns how many rows it published."""
         table = self._table
         async with self._sessions() as session, session.begin():
-            locked = await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key)))
+            locked = await session.scalar(
+                select(func.pg_try_advisory_xact_lock(self._lock_key))
+            )
             if not locked:
                 return 0
             rows = (
-                await session.execute(
-                    select(table)
-                    .where(table.c.published_at.is_(None))
-                    .order_by(table.c.seq)
-                    .limit(self._batch_size)
+                (
+                    await session.execute(
+                        select(table)
+                        .where(table.c.published_at.is_(None))
+                        .order_by(table.c.seq)
+                        .limit(self._batch_size)
+                    )
                 )
-            ).mappings().all()
+                .mappings()
+                .all()
+            )
             if not rows:
                 return 0
             seqs = [row["seq"] for row in rows]
@@ -149,7 +168,9 @@ class OutboxRelay:
                 await self._record_failure(session, seqs, exc)
             else:
                 await session.execute(
-                    update(table).where(table.c.seq.in_(seqs)).values(published_at=func.now())
+                    update(table)
+                    .where(table.c.seq.in_(seqs))
+                    .values(published_at=func.now())
                 )
         if failure is not None:
             raise failure
@@ -177,10 +198,8 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
             if published < self._batch_size:
                 self._wake.clear()
-                try:
+                with suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass
 
     async def purge(self, *, older_than: timedelta) -> int:
         """Deletes rows published before `older_than` ago; returns how many."""

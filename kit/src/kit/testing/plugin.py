@@ -3,6 +3,7 @@
 import asyncio
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import asyncpg
@@ -38,17 +39,25 @@ def opensearch_url(server_stack: ExitStack) -> str:
 
 
 def _plain_dsn(url: str, database: str) -> str:
-    return make_url(url).set(drivername="postgresql", database=database).render_as_string(
-        hide_password=False
+    return (
+        make_url(url)
+        .set(drivername="postgresql", database=database)
+        .render_as_string(hide_password=False)
     )
 
 
-async def _execute(dsn: str, statement: str) -> None:
+async def _execute_async(dsn: str, statement: str) -> None:
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+def _execute(dsn: str, statement: str) -> None:
+    # Its own thread and loop: callers may be async fixtures with a loop running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _execute_async(dsn, statement)).result()
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +71,14 @@ def database_factory(postgres_url: str) -> Iterator[Callable[[str], str]]:
 
     def create(label: str) -> str:
         name = f"test_{label}_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_execute(admin_dsn, f'CREATE DATABASE "{name}"'))
+        _execute(admin_dsn, f'CREATE DATABASE "{name}"')
         created.append(name)
-        return make_url(postgres_url).set(drivername="postgresql+asyncpg", database=name).render_as_string(
-            hide_password=False
+        return (
+            make_url(postgres_url)
+            .set(drivername="postgresql+asyncpg", database=name)
+            .render_as_string(hide_password=False)
         )
 
     yield create
     for name in created:
-        asyncio.run(_execute(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _execute(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -28,7 +28,9 @@ class ServerSpec:
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url if "://" in url else f"tcp://{url.split(',')[0]}")
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 1):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 1
+        ):
             return True
     except OSError:
         return False
@@ -41,7 +43,7 @@ def docker_available() -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import docker  # type: ignore[import-untyped]
+            import docker
 
             docker.from_env().ping()
     except Exception:
@@ -55,7 +57,11 @@ def _postgres_container(stack: ExitStack) -> str:
         from testcontainers.postgres import PostgresContainer
 
     container: Any = stack.enter_context(
-        PostgresContainer("postgis/postgis:15-3.4", username="postgres", password="postgres")
+        PostgresContainer(
+            "postgis/postgis:15-3.4",
+            username="postgres",
+            password="postgres",  # noqa: S106 (a throw-away container)
+        )
     )
     return str(container.get_connection_url(driver=None))
 
@@ -65,7 +71,9 @@ def _kafka_container(stack: ExitStack) -> str:
         warnings.simplefilter("ignore")
         from testcontainers.kafka import KafkaContainer
 
-    container: Any = stack.enter_context(KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft())
+    container: Any = stack.enter_context(
+        KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft()
+    )
     return str(container.get_bootstrap_server())
 
 
@@ -75,17 +83,26 @@ def _opensearch_container(stack: ExitStack) -> str:
         from testcontainers.opensearch import OpenSearchContainer
 
     container: Any = stack.enter_context(
-        OpenSearchContainer("opensearchproject/opensearch:2.19.1", security_enabled=False)
+        OpenSearchContainer(
+            "opensearchproject/opensearch:2.19.1", security_enabled=False
+        )
     )
     config = container.get_config()
     return f"http://{config['host']}:{config['port']}"
 
 
 POSTGRES = ServerSpec(
-    "PostgreSQL", "POSTGRES_URL", "postgresql://postgres@127.0.0.1:5433/postgres", _postgres_container
+    "PostgreSQL",
+    "POSTGRES_URL",
+    "postgresql://postgres@127.0.0.1:5433/postgres",
+    _postgres_container,
 )
-KAFKA = ServerSpec("Kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", _kafka_container)
-OPENSEARCH = ServerSpec("OpenSearch", "OPENSEARCH_URL", "http://127.0.0.1:9200", _opensearch_container)
+KAFKA = ServerSpec(
+    "Kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", _kafka_container
+)
+OPENSEARCH = ServerSpec(
+    "OpenSearch", "OPENSEARCH_URL", "http://127.0.0.1:9200", _opensearch_container
+)
 
 _DEFAULT_PORTS = {"PostgreSQL": 5432, "Kafka": 9092, "OpenSearch": 9200}
 
@@ -102,7 +119,10 @@ def resolve(spec: ServerSpec, stack: ExitStack) -> str:
         return spec.start_container(stack)
     if _reachable(spec.local_url, port):
         return spec.local_url
-    missing(f"{spec.name} est introuvable ({spec.env_var} absent, pas de Docker, rien sur {spec.local_url}); lancez `make up`")
+    missing(
+        f"{spec.name} est introuvable ({spec.env_var} absent, pas de Docker, "
+        f"rien sur {spec.local_url}); lancez `make up`"
+    )
     raise AssertionError("unreachable")  # missing() never returns
 
 

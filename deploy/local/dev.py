@@ -1,0 +1,88 @@
+"""Runs every service of the platform on loopback until Ctrl-C (`make dev`).
+
+The servers (PostgreSQL, Kafka, OpenSearch) are started before by `make up`; this
+starts one uvicorn process per service, waits until each answers /health, prints
+the URLs and stops them all on exit.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+SERVICES = {
+    "identity": 8001,
+    "offers": 8002,
+    "search": 8003,
+    "applications": 8004,
+    "conventions": 8005,
+    "stats": 8006,
+}
+LOG_DIR = Path(
+    os.environ.get("STAGE_LOG_DIR", Path(__file__).parents[2] / ".local" / "logs")
+)
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/health", timeout=1
+        ) as reply:
+            return bool(reply.status == 200)
+    except OSError:
+        return False
+
+
+def start(name: str, port: int) -> subprocess.Popen[bytes]:
+    port = int(os.environ.get(f"{name.upper()}_HTTP_PORT", port))
+    log = (LOG_DIR / f"{name}.log").open("ab")
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{name}.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def main() -> int:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    processes = {name: start(name, port) for name, port in SERVICES.items()}
+    try:
+        deadline = time.monotonic() + 60
+        waiting = dict(SERVICES)
+        while waiting:
+            for name, port in list(waiting.items()):
+                if processes[name].poll() is not None:
+                    print(  # noqa: T201
+                        f"{name} s'est arrêté, voir {LOG_DIR / (name + '.log')}",
+                        file=sys.stderr,
+                    )
+                    return 1
+                if healthy(port):
+                    print(f"{name:<13} http://127.0.0.1:{port}/docs")  # noqa: T201
+                    del waiting[name]
+            if time.monotonic() > deadline:
+                print(f"pas de réponse de: {', '.join(waiting)}", file=sys.stderr)  # noqa: T201
+                return 1
+            time.sleep(0.3)
+        print("Plateforme démarrée. Ctrl-C pour arrêter.")  # noqa: T201
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        return 0
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(main())

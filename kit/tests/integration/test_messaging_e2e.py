@@ -1,0 +1,188 @@
+"""Outbox -> Kafka -> inbox on the real PostgreSQL and broker.
+
+An HTTP request writes an event through the outbox; the relay publishes it; a
+consumer group applies it once even when it is delivered twice; a poison event ends
+in the dead-letter topic after N tries; the correlation id travels all the way.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+import pytest_asyncio
+from aiokafka import AIOKafkaConsumer
+from faststream.kafka import KafkaBroker
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contracts import EventBase, Topic
+from contracts.examples import offer_published, offer_snapshot
+from contracts.offers.v1 import OFFER_EVENTS, OfferPublished
+from kit.http import create_app
+from kit.logging import current_correlation_id
+from kit.messaging.admin import ensure_topics
+from kit.messaging.consumer import EventConsumer
+from kit.messaging.outbox import OutboxRelay, add_events
+from kit.messaging.publisher import KafkaPublisher
+from kit.tests.integration.conftest import APPLIED, INBOX, OUTBOX
+
+pytestmark = [
+    pytest.mark.kafka,
+    pytest.mark.postgres,
+    pytest.mark.asyncio(loop_scope="session"),
+]
+ATTEMPTS = 3
+
+
+@dataclass
+class Handler:
+    correlation_ids: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    async def __call__(self, event: EventBase, session: AsyncSession) -> None:
+        assert isinstance(event, OfferPublished)
+        self.calls[event.aggregate_id] = self.calls.get(event.aggregate_id, 0) + 1
+        self.correlation_ids[event.aggregate_id] = current_correlation_id()
+        await session.execute(
+            insert(APPLIED).values(offer_id=event.aggregate_id, version=event.version)
+        )
+        if event.offer.title == "poison":
+            raise RuntimeError("ce message fait toujours échouer le traitement")
+
+
+@dataclass
+class Pipeline:
+    topic: Topic
+    relay: OutboxRelay
+    handler: Handler
+    sessions: async_sessionmaker[AsyncSession]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def pipeline(
+    kafka_bootstrap_servers: str, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Pipeline]:
+    topic = Topic(
+        name=f"test.e2e.{uuid.uuid4().hex[:8]}",
+        aggregate="offer",
+        description="Offer events of one test run.",
+        events=OFFER_EVENTS,
+    )
+    await ensure_topics(kafka_bootstrap_servers, [topic], partitions=2)
+    publisher = KafkaPublisher(kafka_bootstrap_servers, client_id="test-e2e")
+    await publisher.start()
+    handler = Handler()
+    broker = KafkaBroker(kafka_bootstrap_servers)
+    EventConsumer(
+        name=f"test-consumer-{uuid.uuid4().hex[:6]}",
+        topic=topic,
+        handler=handler,
+        dead_letters=publisher,
+        session_factory=sessions,
+        inbox=INBOX,
+        max_attempts=ATTEMPTS,
+        retry_seconds=0.05,
+    ).subscribe(broker)
+    await broker.start()
+    relay = OutboxRelay(session_factory=sessions, table=OUTBOX, publisher=publisher)
+    try:
+        yield Pipeline(topic, relay, handler, sessions)
+    finally:
+        await broker.stop()
+        await publisher.stop()
+
+
+async def wait_for(
+    predicate: Callable[[], Awaitable[bool]], *, seconds: float = 30
+) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "délai dépassé"
+        await asyncio.sleep(0.1)
+
+
+async def read_dead_letters(
+    bootstrap: str, topic: Topic, expected: int
+) -> list[dict[str, bytes]]:
+    reader = AIOKafkaConsumer(
+        topic.dead_letter,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await reader.start()
+    found: list[dict[str, bytes]] = []
+    try:
+        for _ in range(60):
+            for records in (await reader.getmany(timeout_ms=500)).values():
+                found.extend(
+                    dict(record.headers) | {"value": record.value} for record in records
+                )
+            if len(found) >= expected:
+                break
+    finally:
+        await reader.stop()
+    return found
+
+
+async def test_outbox_to_inbox_applies_once_and_dead_letters_poison(
+    pipeline: Pipeline, kafka_bootstrap_servers: str
+) -> None:
+    app = create_app(title="test", description="écrit un événement par requête")
+    good_id, poison_id = str(uuid.uuid4()), str(uuid.uuid4())
+
+    @app.post("/offers/{offer_id}")
+    async def publish(offer_id: str, title: str) -> dict[str, str]:
+        event = offer_published(
+            aggregate_id=offer_id,
+            correlation_id=current_correlation_id(),
+            offer=offer_snapshot(title=title),
+        )
+        async with pipeline.sessions() as session, session.begin():
+            await add_events(session, OUTBOX, event, topic=pipeline.topic)
+        return {"event_id": str(event.event_id)}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        ok = await client.post(
+            f"/offers/{good_id}",
+            params={"title": "Boulangerie"},
+            headers={"X-Correlation-ID": "req-42"},
+        )
+        await client.post(f"/offers/{poison_id}", params={"title": "poison"})
+    assert ok.headers["x-correlation-id"] == "req-42"
+
+    assert await pipeline.relay.relay_once() == 2
+    # Forced duplicate delivery: the relay "crashed" before marking the good event.
+    async with pipeline.sessions() as session, session.begin():
+        await session.execute(
+            update(OUTBOX).where(OUTBOX.c.key == good_id).values(published_at=None)
+        )
+    assert await pipeline.relay.relay_once() == 1
+
+    dead = await read_dead_letters(kafka_bootstrap_servers, pipeline.topic, expected=1)
+
+    async def applied_good() -> bool:
+        return pipeline.handler.calls.get(good_id, 0) >= 1
+
+    await wait_for(applied_good)
+    await asyncio.sleep(1.0)  # leave time for the duplicate to arrive and be skipped
+
+    async with pipeline.sessions() as session:
+        applied = (await session.scalars(select(APPLIED.c.offer_id))).all()
+        inboxed = await session.scalar(select(func.count()).select_from(INBOX))
+    assert applied == [good_id], "applied once; the poison's writes were rolled back"
+    assert inboxed == 1
+    assert pipeline.handler.calls[good_id] == 1, (
+        "the duplicate never reached the handler"
+    )
+    assert pipeline.handler.calls[poison_id] == ATTEMPTS
+    assert pipeline.handler.correlation_ids[good_id] == "req-42"
+
+    [letter] = dead
+    assert letter["dlq_attempts"] == str(ATTEMPTS).encode()
+    assert b"toujours" in letter["dlq_reason"]
+    assert pipeline.topic.parse(letter["value"]).aggregate_id == poison_id

@@ -1,0 +1,1 @@
+"""Candidatures: Candidatures des élèves: postuler, décider, confirmer, expirer."""

@@ -1,0 +1,19 @@
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="APPLICATIONS_", extra="ignore", frozen=True
+    )
+
+    service_name: str = "applications"
+    http_port: int = 8004
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

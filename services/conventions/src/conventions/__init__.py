@@ -1,0 +1,1 @@
+"""Conventions: Conventions de stage tripartites, remplies et signées en ligne."""

@@ -1,0 +1,1 @@
+"""Identité: see README.md."""

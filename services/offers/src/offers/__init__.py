@@ -1,0 +1,1 @@
+"""Offres: Offres de stage, API partenaires v1/v2 et flux des ministères."""

@@ -1,0 +1,1 @@
+"""Recherche: Recherche géographique et plein texte des offres, sur OpenSearch."""

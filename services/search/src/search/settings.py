@@ -1,0 +1,17 @@
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SEARCH_", extra="ignore", frozen=True)
+
+    service_name: str = "search"
+    http_port: int = 8003
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

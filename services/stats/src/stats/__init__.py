@@ -1,0 +1,1 @@
+"""Statistiques: see README.md."""
