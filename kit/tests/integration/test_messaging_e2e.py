@@ -24,7 +24,7 @@ from contracts.offers.v1 import OFFER_EVENTS, OfferPublished
 from kit.http import create_app
 from kit.logging import current_correlation_id
 from kit.messaging.admin import ensure_topics
-from kit.messaging.consumer import EventConsumer
+from kit.messaging.consumer import Delivery, EventConsumer, Outcome
 from kit.messaging.outbox import OutboxRelay, add_events
 from kit.messaging.publisher import KafkaPublisher
 from kit.tests.integration.conftest import APPLIED, INBOX, OUTBOX
@@ -53,11 +53,23 @@ class Handler:
             raise RuntimeError("ce message fait toujours échouer le traitement")
 
 
+class RecordingConsumer(EventConsumer):
+    """Notes each delivery's outcome, so the test waits for facts, not for time."""
+
+    outcomes: list[Outcome]
+
+    async def process(self, delivery: Delivery) -> Outcome:
+        outcome = await super().process(delivery)
+        self.outcomes.append(outcome)
+        return outcome
+
+
 @dataclass
 class Pipeline:
     topic: Topic
     relay: OutboxRelay
     handler: Handler
+    consumer: RecordingConsumer
     sessions: async_sessionmaker[AsyncSession]
 
 
@@ -76,7 +88,7 @@ async def pipeline(
     await publisher.start()
     handler = Handler()
     broker = KafkaBroker(kafka_bootstrap_servers)
-    EventConsumer(
+    consumer = RecordingConsumer(
         name=f"test-consumer-{uuid.uuid4().hex[:6]}",
         topic=topic,
         handler=handler,
@@ -85,11 +97,13 @@ async def pipeline(
         inbox=INBOX,
         max_attempts=ATTEMPTS,
         retry_seconds=0.05,
-    ).subscribe(broker)
+    )
+    consumer.outcomes = []
+    consumer.subscribe(broker)
     await broker.start()
     relay = OutboxRelay(session_factory=sessions, table=OUTBOX, publisher=publisher)
     try:
-        yield Pipeline(topic, relay, handler, sessions)
+        yield Pipeline(topic, relay, handler, consumer, sessions)
     finally:
         await broker.stop()
         await publisher.stop()
@@ -165,11 +179,15 @@ async def test_outbox_to_inbox_applies_once_and_dead_letters_poison(
 
     dead = await read_dead_letters(kafka_bootstrap_servers, pipeline.topic, expected=1)
 
-    async def applied_good() -> bool:
-        return pipeline.handler.calls.get(good_id, 0) >= 1
+    async def all_three_deliveries_done() -> bool:
+        return len(pipeline.consumer.outcomes) == 3
 
-    await wait_for(applied_good)
-    await asyncio.sleep(1.0)  # leave time for the duplicate to arrive and be skipped
+    await wait_for(all_three_deliveries_done)
+    assert sorted(o.value for o in pipeline.consumer.outcomes) == [
+        "dead_lettered",
+        "duplicate",
+        "handled",
+    ]
 
     async with pipeline.sessions() as session:
         applied = (await session.scalars(select(APPLIED.c.offer_id))).all()
