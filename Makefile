@@ -39,7 +39,7 @@ lint: install
 	$(UV) run lint-imports
 
 typecheck: install
-	$(UV) run mypy contracts/src kit/src services/*/src
+	$(UV) run mypy contracts kit services tests deploy conftest.py
 
 asyncapi: install
 	$(UV) run python -m contracts.asyncapi > contracts/asyncapi.json

@@ -3,6 +3,7 @@
 import logging
 import sys
 from contextvars import ContextVar
+from typing import TextIO
 
 import structlog
 
@@ -22,13 +23,24 @@ def bind_correlation_id(correlation_id: str) -> None:
     structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
 
 
-def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -> None:
+def configure_logging(
+    *, service: str, level: str = "INFO", json: bool = True, stream: TextIO = sys.stdout
+) -> None:
     """Routes structlog and the standard library through one JSON renderer."""
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     )
+
+    def add_service(
+        _logger: object, _method: str, event: structlog.types.EventDict
+    ) -> structlog.types.EventDict:
+        # A processor, not a context variable: each request clears its context.
+        event.setdefault("service", service)
+        return event
+
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_service,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
@@ -38,7 +50,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -51,4 +63,3 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
-    structlog.contextvars.bind_contextvars(service=service)
