@@ -5,10 +5,8 @@ COMPONENT=postgres
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 POSTGRES_PORT="${POSTGRES_PORT:-5433}"
-POSTGRES_DATA_DIR="${POSTGRES_DATA_DIR:-$STAGE_LOCAL_DIR/postgres/data}"
 POSTGRES_VERSION="${POSTGRES_VERSION:-15}"
 PG_LOG="$STAGE_LOG_DIR/postgres.log"
-PG_SOCKET_DIR="$STAGE_RUN_DIR/postgres"
 
 pg_bin() { echo "/usr/lib/postgresql/$POSTGRES_VERSION/bin/$1"; }
 
@@ -30,16 +28,35 @@ install_packages() {
     missing+=("postgresql-contrib")
   if ((${#missing[@]})); then
     log "installation des paquets Debian: ${missing[*]}"
-    # The Debian package would start its own cluster on 5432; we never use it.
     apt_install "${missing[@]}"
   fi
 }
 
-own_dirs() {
-  mkdir -p "$POSTGRES_DATA_DIR" "$PG_SOCKET_DIR"
+# choose_data_dir: the cluster lives in $STAGE_LOCAL_DIR/postgres/data unless the
+# 'postgres' user cannot reach it (a checkout under /root, say); then in a folder of
+# its own home, named after $STAGE_LOCAL_DIR so that two checkouts never share one.
+choose_data_dir() {
+  if [[ -n "${POSTGRES_DATA_DIR:-}" ]]; then
+    return 0
+  fi
+  POSTGRES_DATA_DIR="$STAGE_LOCAL_DIR/postgres/data"
   if [[ $(id -u) -eq 0 ]]; then
-    chown postgres:postgres "$POSTGRES_DATA_DIR" "$PG_SOCKET_DIR" "$STAGE_LOG_DIR"
-    touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
+    mkdir -p "$POSTGRES_DATA_DIR"
+    chown postgres:postgres "$POSTGRES_DATA_DIR"
+    if ! runuser -u postgres -- test -w "$POSTGRES_DATA_DIR"; then
+      local key
+      key=$(printf '%s' "$STAGE_LOCAL_DIR" | cksum | cut -d' ' -f1)
+      POSTGRES_DATA_DIR="$(getent passwd postgres | cut -d: -f6)/stage-$key/data"
+    fi
+  fi
+}
+
+prepare_data_dir() {
+  mkdir -p "$POSTGRES_DATA_DIR"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres:postgres "$POSTGRES_DATA_DIR" "$(dirname "$POSTGRES_DATA_DIR")"
+    runuser -u postgres -- test -w "$POSTGRES_DATA_DIR" ||
+      die "l'utilisateur postgres ne peut pas écrire dans $POSTGRES_DATA_DIR"
   fi
   chmod 700 "$POSTGRES_DATA_DIR"
 }
@@ -58,22 +75,29 @@ ready() { "$(pg_bin pg_isready)" -q -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres
 
 up() {
   install_packages
-  own_dirs
+  choose_data_dir
+  prepare_data_dir
   init_cluster
   if running; then
     log "déjà démarré sur 127.0.0.1:$POSTGRES_PORT"
     return 0
   fi
   require_free_port "$POSTGRES_PORT" "PostgreSQL"
-  # fsync off: a throw-away development cluster; speed matters more than crash safety here.
-  as_pg "$(pg_bin pg_ctl)" -D "$POSTGRES_DATA_DIR" -l "$PG_LOG" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $POSTGRES_PORT -k $PG_SOCKET_DIR -c max_connections=300 \
-     -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" \
-    >/dev/null || { tail -n 40 "$PG_LOG" >&2; die "PostgreSQL n'a pas démarré, voir $PG_LOG"; }
-  wait_until 30 "PostgreSQL 127.0.0.1:$POSTGRES_PORT" ready || die "PostgreSQL ne répond pas"
+  # Started directly rather than by pg_ctl so that this shell, not the postgres user,
+  # opens the log file. fsync off: a throw-away development cluster.
+  nohup setsid runuser -u postgres -- "$(pg_bin postgres)" -D "$POSTGRES_DATA_DIR" \
+    -c listen_addresses=127.0.0.1 -p "$POSTGRES_PORT" -k "$POSTGRES_DATA_DIR" \
+    -c max_connections=300 -c shared_buffers=256MB \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+    >>"$PG_LOG" 2>&1 </dev/null &
+  if ! wait_until 60 "PostgreSQL 127.0.0.1:$POSTGRES_PORT" ready; then
+    tail -n 40 "$PG_LOG" >&2
+    die "PostgreSQL n'a pas démarré, voir $PG_LOG"
+  fi
 }
 
 down() {
+  choose_data_dir
   if [[ -f "$POSTGRES_DATA_DIR/PG_VERSION" ]] && running; then
     as_pg "$(pg_bin pg_ctl)" -D "$POSTGRES_DATA_DIR" -m fast -w -t 60 stop >/dev/null
     log "arrêté"
@@ -81,8 +105,9 @@ down() {
 }
 
 status() {
+  choose_data_dir
   if [[ -f "$POSTGRES_DATA_DIR/PG_VERSION" ]] && running && ready; then
-    echo "postgres: running on 127.0.0.1:$POSTGRES_PORT"
+    echo "postgres: running on 127.0.0.1:$POSTGRES_PORT ($POSTGRES_DATA_DIR)"
   else
     echo "postgres: stopped"
     return 3

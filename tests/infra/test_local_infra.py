@@ -43,13 +43,15 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def spare_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def spare_env() -> Iterator[dict[str, str]]:
     busy = [port for port in PORTS.values() if listening(port)]
     assert not busy, f"ports de test déjà pris: {busy}"
     cache = os.environ.get("STAGE_CACHE_DIR", str(REPO / ".local" / "cache"))
     env = os.environ | {key: str(port) for key, port in PORTS.items()}
+    # A fixed folder: reused from run to run, so nothing piles up (when the checkout
+    # is out of the postgres user's reach, its cluster lives in that user's home).
     env |= {
-        "STAGE_LOCAL_DIR": str(tmp_path_factory.mktemp("infra")),
+        "STAGE_LOCAL_DIR": str(REPO / ".local" / "infra-test"),
         "STAGE_CACHE_DIR": cache,
     }
     yield env
@@ -77,16 +79,13 @@ def test_up_twice_then_down_leaves_nothing_listening(
 
 
 def test_a_taken_port_is_refused_with_a_clear_message(
-    spare_env: dict[str, str], tmp_path: Path
+    spare_env: dict[str, str],
 ) -> None:
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         taken = squatter.getsockname()[1]
-        env = spare_env | {
-            "POSTGRES_PORT": str(taken),
-            "STAGE_LOCAL_DIR": str(tmp_path),
-        }
+        env = spare_env | {"POSTGRES_PORT": str(taken)}
         result = run(env, "up", "postgres")
     assert result.returncode != 0
     assert f"le port {taken}" in result.stderr

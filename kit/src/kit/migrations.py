@@ -1,0 +1,73 @@
+"""Alembic, the same way for every service.
+
+Each service keeps its revisions in `src/<service>/migrations/versions/` and an
+`env.py` of three lines that calls `run_env`. `upgrade(...)` applies them from code,
+creating the database first when it does not exist (dev, tests, `make dev`).
+"""
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    """An Alembic config for a service's migrations folder and database URL."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
+    return config
+
+
+def run_env(context: EnvironmentContext, metadata: MetaData) -> None:
+    """Body of every service's `env.py`: online migrations on the async engine."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "sqlalchemy.url is set by alembic_config"
+
+    def migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+async def ensure_database(url: str) -> None:
+    """Creates the database of `url` when missing (connecting to `postgres`)."""
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", target.database
+        )
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await connection.close()
+
+
+def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
+    """Creates the database if needed and applies the migrations up to `revision`.
+
+    Runs Alembic in a worker thread: `env.py` starts its own event loop, which
+    cannot nest in a running one (async tests, service start-up).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool_:
+        pool_.submit(asyncio.run, ensure_database(url)).result()
+        pool_.submit(command.upgrade, alembic_config(migrations_dir, url), revision).result()
