@@ -22,7 +22,9 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
+    config.set_main_option(
+        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s"
+    )
     return config
 
 
@@ -32,7 +34,9 @@ def run_env(context: EnvironmentContext, metadata: MetaData) -> None:
     assert url, "sqlalchemy.url is set by alembic_config"
 
     def migrate(connection: Connection) -> None:
-        context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=metadata, compare_type=True
+        )
         with context.begin_transaction():
             context.run_migrations()
 
@@ -70,4 +74,6 @@ def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
 
     with ThreadPoolExecutor(max_workers=1) as pool_:
         pool_.submit(asyncio.run, ensure_database(url)).result()
-        pool_.submit(command.upgrade, alembic_config(migrations_dir, url), revision).result()
+        pool_.submit(
+            command.upgrade, alembic_config(migrations_dir, url), revision
+        ).result()
