@@ -6,12 +6,12 @@ creating the database first when it does not exist (dev, tests, `make dev`).
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -28,8 +28,10 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     return config
 
 
-def run_env(context: EnvironmentContext, metadata: MetaData) -> None:
+def run_env(metadata: MetaData) -> None:
     """Body of every service's `env.py`: online migrations on the async engine."""
+    from alembic import context  # a proxy, live only while Alembic runs env.py
+
     url = context.config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url is set by alembic_config"
 
@@ -70,8 +72,6 @@ def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
     Runs Alembic in a worker thread: `env.py` starts its own event loop, which
     cannot nest in a running one (async tests, service start-up).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=1) as pool_:
         pool_.submit(asyncio.run, ensure_database(url)).result()
         pool_.submit(
