@@ -1,0 +1,1 @@
+"""Pure domain of applications: no database, web or messaging imports here."""
