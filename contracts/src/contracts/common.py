@@ -33,3 +33,7 @@ class GeoPoint(Frozen):
 
     lat: float = Field(ge=-90, le=90, description="Latitude.", examples=[48.6509])
     lon: float = Field(ge=-180, le=180, description="Longitude.", examples=[-2.00601])
+
+
+Gender = Literal["f", "m", "not_said"]
+"""Gender as the pupil gave it: female, male, or not said."""

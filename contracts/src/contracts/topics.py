@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from contracts.applications import v1 as applications_v1
 from contracts.envelope import EventBase
 from contracts.offers import v1 as offers_v1
 
@@ -67,7 +68,14 @@ OFFERS = Topic(
     compacted=True,
 )
 
-TOPICS: dict[str, Topic] = {topic.name: topic for topic in (OFFERS,)}
+APPLICATIONS = Topic(
+    name="applications.internship_application.v1",
+    aggregate="internship_application",
+    description="Every transition of an internship application.",
+    events=applications_v1.APPLICATION_EVENTS,
+)
+
+TOPICS: dict[str, Topic] = {topic.name: topic for topic in (OFFERS, APPLICATIONS)}
 
 
 def topic_of(event: EventBase) -> Topic:
