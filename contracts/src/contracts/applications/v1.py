@@ -68,7 +68,9 @@ class ApplicationFacts(Frozen):
     gender: Gender = Field(description="The pupil's gender.", examples=["f"])
 
 
-class _ApplicationEvent(EventBase):
+class ApplicationEvent(EventBase):
+    """Fields common to every application event."""
+
     application: ApplicationFacts = Field(description="What the application is about.")
     status: ApplicationStatus = Field(
         description="Status after the transition.", examples=["submitted"]
@@ -83,7 +85,7 @@ class _ApplicationEvent(EventBase):
     )
 
 
-class ApplicationSubmitted(_ApplicationEvent):
+class ApplicationSubmitted(ApplicationEvent):
     """A pupil sent an application."""
 
     event_type: Literal["application.submitted"] = event_type_field(
@@ -91,13 +93,13 @@ class ApplicationSubmitted(_ApplicationEvent):
     )
 
 
-class ApplicationRead(_ApplicationEvent):
+class ApplicationRead(ApplicationEvent):
     """The employer opened the application."""
 
     event_type: Literal["application.read"] = event_type_field("application.read")
 
 
-class ApplicationExamined(_ApplicationEvent):
+class ApplicationExamined(ApplicationEvent):
     """The employer put the application under study."""
 
     event_type: Literal["application.examined"] = event_type_field(
@@ -105,7 +107,7 @@ class ApplicationExamined(_ApplicationEvent):
     )
 
 
-class ApplicationTransferred(_ApplicationEvent):
+class ApplicationTransferred(ApplicationEvent):
     """The employer handed the application to a colleague."""
 
     event_type: Literal["application.transferred"] = event_type_field(
@@ -113,7 +115,7 @@ class ApplicationTransferred(_ApplicationEvent):
     )
 
 
-class ApplicationValidated(_ApplicationEvent):
+class ApplicationValidated(ApplicationEvent):
     """The employer accepted the pupil; the pupil has 15 days to confirm."""
 
     event_type: Literal["application.validated"] = event_type_field(
@@ -121,7 +123,7 @@ class ApplicationValidated(_ApplicationEvent):
     )
 
 
-class ApplicationApproved(_ApplicationEvent):
+class ApplicationApproved(ApplicationEvent):
     """The pupil confirmed: the internship will take place, a seat is taken."""
 
     event_type: Literal["application.approved"] = event_type_field(
@@ -129,7 +131,7 @@ class ApplicationApproved(_ApplicationEvent):
     )
 
 
-class ApplicationRejected(_ApplicationEvent):
+class ApplicationRejected(ApplicationEvent):
     """The employer refused the application."""
 
     event_type: Literal["application.rejected"] = event_type_field(
@@ -137,7 +139,7 @@ class ApplicationRejected(_ApplicationEvent):
     )
 
 
-class ApplicationCanceledByEmployer(_ApplicationEvent):
+class ApplicationCanceledByEmployer(ApplicationEvent):
     """The employer cancelled the application (a seat is freed if it was approved)."""
 
     event_type: Literal["application.canceled_by_employer"] = event_type_field(
@@ -145,7 +147,7 @@ class ApplicationCanceledByEmployer(_ApplicationEvent):
     )
 
 
-class ApplicationCanceledByPupil(_ApplicationEvent):
+class ApplicationCanceledByPupil(ApplicationEvent):
     """The pupil cancelled the application (a seat is freed if it was approved)."""
 
     event_type: Literal["application.canceled_by_pupil"] = event_type_field(
@@ -153,7 +155,7 @@ class ApplicationCanceledByPupil(_ApplicationEvent):
     )
 
 
-class ApplicationCanceledByPupilConfirmation(_ApplicationEvent):
+class ApplicationCanceledByPupilConfirmation(ApplicationEvent):
     """Cancelled because the pupil confirmed another internship on the same week."""
 
     event_type: Literal["application.canceled_by_pupil_confirmation"] = (
@@ -161,13 +163,13 @@ class ApplicationCanceledByPupilConfirmation(_ApplicationEvent):
     )
 
 
-class ApplicationExpired(_ApplicationEvent):
+class ApplicationExpired(ApplicationEvent):
     """The employer did not answer in time, or the pupil did not confirm in time."""
 
     event_type: Literal["application.expired"] = event_type_field("application.expired")
 
 
-class ApplicationRestored(_ApplicationEvent):
+class ApplicationRestored(ApplicationEvent):
     """The pupil restored an application they had cancelled (once at most)."""
 
     event_type: Literal["application.restored"] = event_type_field(

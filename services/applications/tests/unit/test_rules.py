@@ -12,6 +12,7 @@ from applications.domain.rules import (
     check_can_apply,
     check_can_confirm,
     check_can_restore,
+    has_room,
 )
 
 T0 = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -38,6 +39,7 @@ def offer(**fields: object) -> OfferView:
         "reserved_school_uais": frozenset(),
         "seats_per_week": 2,
         "school_year": 2026,
+        "sector_id": uuid.uuid4(),
     }
     return OfferView(**(values | fields))  # type: ignore[arg-type]
 
@@ -122,15 +124,13 @@ class TestCheckCanApply:
 
 class TestCheckCanConfirm:
     def test_a_free_week_with_a_seat_is_confirmed(self) -> None:
-        check_can_confirm(
-            app(), grade="3e", confirmed=[], seats_taken={W3: 1}, seats_per_week=2
-        )
+        check_can_confirm(app(), grade="3e", confirmed=[])
 
-    def test_the_last_seat_taken_refuses(self) -> None:
-        with pytest.raises(errors.NoSeatLeft):
-            check_can_confirm(
-                app(), grade="3e", confirmed=[], seats_taken={W3: 2}, seats_per_week=2
-            )
+    def test_room_means_a_seat_left_on_every_week(self) -> None:
+        assert has_room({W3: 1}, [W3], seats_per_week=2)
+        assert not has_room({W3: 2}, [W3], seats_per_week=2)
+        assert not has_room({W3: 0, W4: 2}, [W3, W4], seats_per_week=2)
+        assert has_room({}, [W3, W4], seats_per_week=1)
 
     def test_a_week_already_confirmed_elsewhere_refuses(self) -> None:
         with pytest.raises(errors.WeekAlreadyTaken):
@@ -138,31 +138,21 @@ class TestCheckCanConfirm:
                 app((W3,)),
                 grade="3e",
                 confirmed=[app((W3,), Status.APPROVED)],
-                seats_taken={},
-                seats_per_week=2,
             )
 
     def test_college_pupils_do_at_most_two_internships_a_year(self) -> None:
         two = [app((W3,), Status.APPROVED), app((W4,), Status.APPROVED)]
-        check_can_confirm(
-            app((W24,)), grade="3e", confirmed=two[:1], seats_taken={}, seats_per_week=1
-        )
+        check_can_confirm(app((W24,)), grade="3e", confirmed=two[:1])
         with pytest.raises(errors.InternshipLimitReached):
-            check_can_confirm(
-                app((W24,)), grade="3e", confirmed=two, seats_taken={}, seats_per_week=1
-            )
+            check_can_confirm(app((W24,)), grade="3e", confirmed=two)
 
     def test_lycee_pupils_fill_the_two_june_weeks_once(self) -> None:
-        check_can_confirm(
-            app((W24, W25)), grade="2de", confirmed=[], seats_taken={}, seats_per_week=1
-        )
+        check_can_confirm(app((W24, W25)), grade="2de", confirmed=[])
         one_week = [app((W24,), Status.APPROVED)]
         check_can_confirm(
             app((W25,)),
             grade="2de",
             confirmed=one_week,
-            seats_taken={},
-            seats_per_week=1,
         )
         both = [app((W24, W25), Status.APPROVED)]
         with pytest.raises(errors.WeekAlreadyTaken):
@@ -170,16 +160,12 @@ class TestCheckCanConfirm:
                 app((W25,)),
                 grade="2de",
                 confirmed=both,
-                seats_taken={},
-                seats_per_week=1,
             )
         with pytest.raises(errors.InternshipLimitReached):
             check_can_confirm(
                 app(("2027-W26",)),
                 grade="2de",
                 confirmed=both,
-                seats_taken={},
-                seats_per_week=1,
             )
 
 

@@ -106,3 +106,13 @@ class WeekAlreadyTaken(ApplicationsError):
 class NoSeatLeft(ApplicationsError):
     code = "no_seat_left"
     message = "Il n'y a plus de place dans cette offre pour cette semaine."
+
+
+class PupilUnknown(ApplicationsError):
+    code = "pupil_unknown"
+    message = "Votre compte élève n'est pas encore rattaché à un établissement."
+
+
+class NotAParty(ApplicationsError):
+    code = "not_a_party"
+    message = "Cette candidature ne vous concerne pas."

@@ -4,6 +4,7 @@ They read what this service knows of pupils and offers (views built from identit
 offers events) and refuse with a domain error; they change nothing themselves.
 """
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,22 +17,29 @@ MAX_WEEKS_LYCEE = 2  # 2de: the two June weeks, in one offer or two
 
 @dataclass(frozen=True)
 class PupilView:
-    pupil_id: object
+    pupil_id: uuid.UUID
     grade: str
     school_uai: str
     authorised: bool
     school_weeks: frozenset[str]
+    gender: str = "not_said"
+    school_department_code: str = ""
 
 
 @dataclass(frozen=True)
 class OfferView:
-    offer_id: object
+    offer_id: uuid.UUID
     published: bool
     grades: frozenset[str]
     weeks: frozenset[str]
     reserved_school_uais: frozenset[str]
     seats_per_week: int
     school_year: int
+    sector_id: uuid.UUID
+    department_code: str = ""
+    is_public: bool = False
+    ministry: str | None = None
+    team_id: uuid.UUID | None = None  # the employer team that may decide on it
 
 
 def check_can_apply(
@@ -72,17 +80,12 @@ def _check_weeks(pupil: PupilView, offer: OfferView, weeks: Sequence[str]) -> No
 
 
 def check_can_confirm(
-    application: Application,
-    *,
-    grade: str,
-    confirmed: Iterable[Application],
-    seats_taken: Mapping[str, int],
-    seats_per_week: int,
+    application: Application, *, grade: str, confirmed: Iterable[Application]
 ) -> None:
-    """Refuses a confirmation beyond the pupil's quota, on a taken week, or a full week.
+    """Refuses a confirmation beyond the pupil's quota or on a week already taken.
 
-    `confirmed` are the pupil's approved applications of the same school year;
-    `seats_taken` counts approved pupils of the offer per week.
+    `confirmed` are the pupil's applications of the same school year. Seats are
+    checked by the storage, atomically (see `has_room`), since pupils confirm at once.
     """
     mine = [
         a for a in confirmed if a.status is Status.APPROVED and a.id != application.id
@@ -95,8 +98,13 @@ def check_can_confirm(
             raise errors.InternshipLimitReached()
     elif len(mine) >= MAX_INTERNSHIPS_COLLEGE:
         raise errors.InternshipLimitReached()
-    if any(seats_taken.get(week, 0) >= seats_per_week for week in application.weeks):
-        raise errors.NoSeatLeft()
+
+
+def has_room(
+    taken: Mapping[str, int], weeks: Iterable[str], *, seats_per_week: int
+) -> bool:
+    """True when every week still has a seat for one more confirmed pupil."""
+    return all(taken.get(week, 0) < seats_per_week for week in weeks)
 
 
 def cancelled_by_confirmation(
