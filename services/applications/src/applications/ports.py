@@ -54,9 +54,15 @@ class Seats(Protocol):
 
 
 class UnitOfWork(Protocol):
-    applications: Applications
-    views: Views
-    seats: Seats
+    # Read-only members, so that implementations may narrow their types.
+    @property
+    def applications(self) -> Applications: ...
+
+    @property
+    def views(self) -> Views: ...
+
+    @property
+    def seats(self) -> Seats: ...
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
