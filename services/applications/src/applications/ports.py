@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import Protocol
 
 from applications.domain.model import Application, TransitionRecord
@@ -66,7 +67,12 @@ class UnitOfWork(Protocol):
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
-    async def __aexit__(self, *exc: object) -> None: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
 
     def emit(self, *events: EventBase) -> None: ...
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import TracebackType
 
 from applications.domain import errors
 from applications.domain.model import Application, TransitionRecord
@@ -103,8 +104,13 @@ class FakeUnitOfWork:
         self._snapshot = copy.deepcopy((self.applications.rows, self.seats.taken))
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        if self._pending or exc[0] is not None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._pending or exc_type is not None:
             self.applications.rows, self.seats.taken = self._snapshot  # type: ignore[assignment]
             self._pending = []
 
