@@ -160,15 +160,38 @@ class TokenVerifier:
             raise TokenError("token_invalid", "Jeton d'accès incomplet.") from exc
 
 
+class JwksProvider:
+    """Fetches identity's JWKS on first use and keeps it, so a service may start
+    before identity does."""
+
+    def __init__(self, jwks_url: str) -> None:
+        self._url = jwks_url
+        self._verifier: TokenVerifier | None = None
+
+    async def get(self) -> TokenVerifier:
+        if self._verifier is None:
+            try:
+                self._verifier = await TokenVerifier.fetch(self._url)
+            except httpx.HTTPError as exc:
+                raise HTTPException(
+                    status_code=503,
+                    detail={
+                        "code": "identity_unavailable",
+                        "message": "Le service d'identité ne répond pas, réessayez.",
+                    },
+                ) from exc
+        return self._verifier
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _verifier(request: Request) -> TokenVerifier:
-    verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier
+async def _verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier | JwksProvider = request.app.state.token_verifier
+    return await verifier.get() if isinstance(verifier, JwksProvider) else verifier
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -185,8 +208,9 @@ def current_principal(
             },
             headers={"WWW-Authenticate": "Bearer"},
         )
+    verifier = await _verifier(request)
     try:
-        return _verifier(request).verify(credentials.credentials)
+        return verifier.verify(credentials.credentials)
     except TokenError as exc:
         raise HTTPException(
             status_code=401,

@@ -6,7 +6,9 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import structlog
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts import new_correlation_id
@@ -55,6 +57,16 @@ def create_app(
     """A FastAPI app with the platform's middleware and a liveness route."""
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.add_middleware(CorrelationIdMiddleware)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Same shape as domain errors: {"error": {"code", "message"}}.
+        detail: Any = exc.detail
+        if isinstance(detail, dict):
+            body = error_body(str(detail.get("code")), str(detail.get("message")))
+        else:
+            body = error_body(f"http_{exc.status_code}", str(detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.get("/health", tags=["exploitation"], summary="Le service répond")
     async def health() -> dict[str, str]:

@@ -12,7 +12,9 @@ class ServiceSettings(BaseSettings):
     (`POSTGRES_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `OPENSEARCH_URL`) so one shell can run
     every service; the rest take the service prefix (`OFFERS_DATABASE_NAME`...)."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        extra="ignore", frozen=True, populate_by_name=True
+    )
 
     service_name: str
     postgres_url: str = Field(

@@ -74,9 +74,9 @@ async def test_dependency_answers_401_in_french_without_a_valid_token() -> None:
         )
     assert ok.json() == {"role": "main_teacher"}
     assert missing.status_code == 401
-    assert missing.json()["detail"]["code"] == "authentication_required"
+    assert missing.json()["error"]["code"] == "authentication_required"
     assert expired.status_code == 401
-    assert expired.json()["detail"] == {
+    assert expired.json()["error"] == {
         "code": "token_expired",
         "message": "Votre session a expiré, reconnectez-vous.",
     }

@@ -130,9 +130,15 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._lock_key = zlib.crc32(f"outbox:{table.fullname}".encode())
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def notify(self) -> None:
         """Asks the relay to look now (call after committing events)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Makes `run` return after the batch in progress, not in the middle of it."""
+        self._stopping = True
         self._wake.set()
 
     async def relay_once(self) -> int:
@@ -186,9 +192,9 @@ class OutboxRelay:
         )
 
     async def run(self) -> None:
-        """Relays until cancelled; a failing broker is retried with backoff."""
+        """Relays until stopped; a failing broker is retried with backoff."""
         backoff = self._poll_seconds
-        while True:
+        while not self._stopping:
             try:
                 published = await self.relay_once()
                 backoff = self._poll_seconds
@@ -196,7 +202,7 @@ class OutboxRelay:
                 log.warning("outbox_relay_failed", exc_info=True)
                 published = 0
                 backoff = min(backoff * 2, 5.0)
-            if published < self._batch_size:
+            if published < self._batch_size and not self._stopping:
                 self._wake.clear()
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=backoff)

@@ -1,7 +1,57 @@
-"""Wiring of the Candidatures service: `uvicorn applications.main:app`."""
+"""Wiring of the applications service: `uvicorn applications.main:app`."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from applications import api, handlers
+from applications.consumers import apply_offer_event
+from applications.db import INBOX, OUTBOX, SqlUnitOfWork
+from applications.settings import Settings, get_settings
+from contracts.topics import APPLICATIONS, OFFERS
+from kit.auth import JwksProvider
 from kit.http import create_app
+from kit.logging import configure_logging
+from kit.runtime import Job, Subscription, running
 
-DESCRIPTION = "Candidatures des élèves: postuler, décider, confirmer, expirer."
+MIGRATIONS = Path(__file__).parent / "migrations"
+DESCRIPTION = "Candidatures des élèves : postuler, décider, confirmer, expirer."
 
-app = create_app(title="Candidatures", description=DESCRIPTION)
+
+def build_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service=settings.service_name, level=settings.log_level)
+        subscriptions = [
+            Subscription(
+                f"{settings.service_name}.offer-views", OFFERS, apply_offer_event
+            )
+        ]
+        async with running(
+            settings,
+            migrations=MIGRATIONS,
+            outbox=OUTBOX,
+            inbox=INBOX,
+            topics=[APPLICATIONS, OFFERS],
+            subscriptions=subscriptions,
+        ) as runtime:
+            app.state.sessions, app.state.relay = runtime.sessions, runtime.relay
+            if not hasattr(app.state, "token_verifier"):
+                app.state.token_verifier = JwksProvider(settings.jwks_url)
+
+            async def timers() -> handlers.TimerReport:
+                uow = SqlUnitOfWork(runtime.sessions, runtime.relay)
+                return await handlers.run_timers(uow, now=datetime.now(UTC))
+
+            runtime.every(Job("timers", settings.timers_every_seconds, timers))
+            yield
+
+    app = create_app(title="Candidatures", description=DESCRIPTION, lifespan=lifespan)
+    api.install(app)
+    return app
+
+
+app = build_app(get_settings())

@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -7,11 +8,16 @@ from kit.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(
-        env_prefix="APPLICATIONS_", extra="ignore", frozen=True
+        env_prefix="APPLICATIONS_", extra="ignore", frozen=True, populate_by_name=True
     )
 
     service_name: str = "applications"
     http_port: int = 8004
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        validation_alias="IDENTITY_JWKS_URL",
+    )
+    timers_every_seconds: float = Field(default=300, gt=0)
 
 
 @lru_cache
