@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from applications import handlers, queries
 from applications.db import SqlUnitOfWork
 from applications.domain import errors
-from applications.domain.model import Action, Actor, ActorKind
-from kit.auth import Principal, PrincipalDep, Role
+from applications.domain.model import Action, Actor, ActorKind, Application
+from kit.auth import SCHOOL_STAFF_ROLES, Principal, PrincipalDep, Role
 from kit.http import error_body
 
 router = APIRouter(tags=["candidatures"])
@@ -152,6 +152,100 @@ async def inbox(
         raise errors.NotAParty("Cette offre n'appartient pas à votre équipe.")
     rows = await queries.of_offer(session, offer_id, statuses=status)
     return [ApplicationOut.model_validate(row) for row in rows]
+
+
+class BulkDecisionIn(BaseModel):
+    application_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+    action: Literal["read", "examine", "validate", "reject", "cancel"]
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class BulkResult(BaseModel):
+    id: uuid.UUID
+    status: str | None = None
+    error: dict[str, str] | None = None
+
+
+@router.post("/offers/{offer_id}/applications/decisions", responses=ERROR_RESPONSES)
+async def decide_many(
+    offer_id: uuid.UUID, body: BulkDecisionIn, principal: PrincipalDep, request: Request
+) -> list[BulkResult]:
+    """Décide de plusieurs candidatures d'une offre ; chacune aboutit ou non seule."""
+    actor = _actor(principal)
+    action, team = _action(body.action, actor), principal.team_id
+    cmds = [
+        handlers.Decide(i, action, actor, team, body.reason, offer_id=offer_id)
+        for i in body.application_ids
+    ]
+    outcomes = await handlers.decide_many(
+        cmds, lambda: _uow(request), now=datetime.now(UTC)
+    )
+    return [
+        _bulk_result(cmd.application_id, out)
+        for cmd, out in zip(cmds, outcomes, strict=True)
+    ]
+
+
+def _bulk_result(
+    application_id: uuid.UUID, outcome: Application | errors.ApplicationsError
+) -> BulkResult:
+    if isinstance(outcome, errors.ApplicationsError):
+        return BulkResult(
+            id=application_id, error={"code": outcome.code, "message": outcome.message}
+        )
+    return BulkResult(id=application_id, status=outcome.status.value)
+
+
+class CvIn(BaseModel):
+    education: str = Field(default="", max_length=3000)
+    languages: str = Field(default="", max_length=1000)
+    interests: str = Field(default="", max_length=3000)
+
+
+class CvOut(CvIn):
+    updated_at: datetime | None = None
+
+
+def _pupil(principal: Principal) -> uuid.UUID:
+    if principal.role is not Role.PUPIL:
+        raise errors.NotAParty("Réservé aux élèves.")
+    return principal.user_id
+
+
+@router.get("/cv")
+async def read_cv(principal: PrincipalDep, session: SessionDep) -> CvOut:
+    """Le CV de l'élève connecté (formation, langues, centres d'intérêt)."""
+    return CvOut.model_validate(await queries.cv(session, _pupil(principal)))
+
+
+@router.put("/cv")
+async def write_cv(body: CvIn, principal: PrincipalDep, session: SessionDep) -> CvOut:
+    """Enregistre le CV de l'élève connecté."""
+    await queries.save_cv(session, _pupil(principal), body.model_dump())
+    return CvOut.model_validate(await queries.cv(session, principal.user_id))
+
+
+class FollowUpOut(BaseModel):
+    pupil_id: uuid.UUID
+    class_id: uuid.UUID | None
+    state: Literal["nothing_yet", "applied", "accepted", "confirmed"]
+    applications: int
+
+
+@router.get("/schools/{uai}/follow-up", responses=ERROR_RESPONSES)
+async def follow_up(
+    uai: str,
+    principal: PrincipalDep,
+    session: SessionDep,
+    class_id: uuid.UUID | None = None,
+) -> list[FollowUpOut]:
+    """Suivi des élèves d'un établissement, ou d'une classe : où en est chacun."""
+    if principal.role not in SCHOOL_STAFF_ROLES or principal.school_uai != uai:
+        raise errors.NotAParty(
+            "Ce suivi est réservé aux personnels de l'établissement."
+        )
+    rows = await queries.follow_up(session, school_uai=uai, class_id=class_id)
+    return [FollowUpOut.model_validate(row) for row in rows]
 
 
 def install(app: FastAPI) -> None:

@@ -139,6 +139,17 @@ offer_views = Table(
 )
 
 
+cvs_table = Table(
+    "cvs",
+    metadata,
+    Column("pupil_id", Uuid, primary_key=True),
+    Column("education", Text, nullable=False, default=""),
+    Column("languages", Text, nullable=False, default=""),
+    Column("interests", Text, nullable=False, default=""),
+    Column("updated_at", TZ, nullable=False),
+)
+
+
 def _application(row: Any) -> Application:
     return Application(
         id=row.id,

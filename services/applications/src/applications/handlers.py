@@ -1,7 +1,7 @@
 """Use cases: each one is a single transaction that also writes its events."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +62,7 @@ class Decide:
     team_id: uuid.UUID | None = None
     reason: str | None = None
     transfer_to: uuid.UUID | None = None
+    offer_id: uuid.UUID | None = None  # when set, the application must be of this offer
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,19 @@ async def decide(cmd: Decide, uow: UnitOfWork, *, now: datetime) -> Application:
     return application
 
 
+async def decide_many(
+    cmds: Sequence[Decide], new_uow: Callable[[], UnitOfWork], *, now: datetime
+) -> list[Application | errors.ApplicationsError]:
+    """Bulk decisions: each in its own transaction, so one refusal stops no other."""
+    results: list[Application | errors.ApplicationsError] = []
+    for cmd in cmds:
+        try:
+            results.append(await decide(cmd, new_uow(), now=now))
+        except errors.ApplicationsError as exc:
+            results.append(exc)
+    return results
+
+
 async def _confirm(cmd: Decide, uow: UnitOfWork, *, now: datetime) -> Application:
     async with uow:
         application = await uow.applications.get(cmd.application_id, lock=True)
@@ -189,6 +203,8 @@ async def _confirm(cmd: Decide, uow: UnitOfWork, *, now: datetime) -> Applicatio
 
 
 async def _check_party(application: Application, cmd: Decide, uow: UnitOfWork) -> None:
+    if cmd.offer_id is not None and cmd.offer_id != application.offer_id:
+        raise errors.NotFound()
     if cmd.actor.kind is ActorKind.PUPIL:
         if cmd.actor.user_id != application.pupil_id:
             raise errors.NotAParty()

@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 
 from applications.db import offer_views, pupil_views, school_views
@@ -102,9 +103,9 @@ async def add_pupil(service: Service) -> uuid.UUID:
     sessions = service.app_state.sessions  # type: ignore[attr-defined]
     async with sessions() as session, session.begin():
         await session.execute(
-            insert(school_views)
+            pg_insert(school_views)
             .values(uai=uai, department_code="35", weeks=[W3])
-            .prefix_with("")
+            .on_conflict_do_nothing()
         )
         await session.execute(
             insert(pupil_views).values(
@@ -218,3 +219,88 @@ async def test_a_visitor_without_token_is_refused_in_french(service: Service) ->
     response = await service.client.get("/applications/mine")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Connectez-vous pour continuer."
+
+
+async def test_bulk_decisions_each_succeed_or_fail_alone(service: Service) -> None:
+    offer_id = await publish_offer(service)
+    employer = bearer(
+        service, Principal(user_id=uuid.uuid4(), role=Role.EMPLOYER, team_id=TEAM)
+    )
+    ids = []
+    for _ in range(3):
+        pupil = bearer(
+            service, Principal(user_id=await add_pupil(service), role=Role.PUPIL)
+        )
+        created = await service.client.post(
+            "/applications",
+            json={"offer_id": str(offer_id), "weeks": [W3], "motivation": "Motivé."},
+            headers=pupil,
+        )
+        ids.append(created.json()["id"])
+    await service.client.post(
+        f"/applications/{ids[0]}/reject", json={"reason": "Complet"}, headers=employer
+    )
+
+    response = await service.client.post(
+        f"/offers/{offer_id}/applications/decisions",
+        json={"application_ids": [*ids, str(uuid.uuid4())], "action": "examine"},
+        headers=employer,
+    )
+    results = response.json()
+    assert results[0]["error"]["code"] == "transition_not_allowed"
+    assert [r["status"] for r in results[1:3]] == ["examined", "examined"]
+    assert results[3]["error"]["code"] == "application_not_found"
+
+
+async def test_cv_and_follow_up_of_a_class(service: Service) -> None:
+    offer_id = await publish_offer(service)
+    class_id = uuid.uuid4()
+    active, idle = await add_pupil(service), await add_pupil(service)
+    sessions = service.app_state.sessions  # type: ignore[attr-defined]
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(pupil_views)
+            .where(pupil_views.c.pupil_id.in_([active, idle]))
+            .values(class_id=class_id)
+        )
+    pupil = bearer(service, Principal(user_id=active, role=Role.PUPIL))
+    saved = await service.client.put(
+        "/cv",
+        json={"education": "3e B", "languages": "anglais", "interests": "foot"},
+        headers=pupil,
+    )
+    assert saved.json()["languages"] == "anglais"
+    assert (await service.client.get("/cv", headers=pupil)).json()[
+        "interests"
+    ] == "foot"
+    await service.client.post(
+        "/applications",
+        json={"offer_id": str(offer_id), "weeks": [W3], "motivation": "Motivé."},
+        headers=pupil,
+    )
+
+    teacher = Principal(
+        user_id=uuid.uuid4(),
+        role=Role.MAIN_TEACHER,
+        school_uai="0350913C",
+        class_id=class_id,
+    )
+    view = await service.client.get(
+        "/schools/0350913C/follow-up",
+        params={"class_id": str(class_id)},
+        headers=bearer(service, teacher),
+    )
+    states = {row["pupil_id"]: row["state"] for row in view.json()}
+    assert states == {str(active): "applied", str(idle): "nothing_yet"}
+
+    other_school = Principal(
+        user_id=uuid.uuid4(), role=Role.SCHOOL_HEAD, school_uai="0351851X"
+    )
+    refused = await service.client.get(
+        "/schools/0350913C/follow-up", headers=bearer(service, other_school)
+    )
+    assert refused.status_code == 403
+    employer = Principal(user_id=uuid.uuid4(), role=Role.EMPLOYER, team_id=TEAM)
+    assert (
+        await service.client.get("/cv", headers=bearer(service, employer))
+    ).status_code == 403
