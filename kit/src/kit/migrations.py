@@ -7,14 +7,17 @@ creating the database first when it does not exist (dev, tests, `make dev`).
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import asyncpg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+
+_LOCK_KEY = 0x5A6E_0001  # arbitrary, the same for every service's migrations
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
@@ -40,6 +43,11 @@ def run_env(metadata: MetaData) -> None:
             connection=connection, target_metadata=metadata, compare_type=True
         )
         with context.begin_transaction():
+            # Replicas starting together migrate one after the other; the later ones
+            # then find the database at head and do nothing.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY}
+            )
             context.run_migrations()
 
     async def run() -> None:
@@ -61,7 +69,9 @@ async def ensure_database(url: str) -> None:
             "SELECT 1 FROM pg_database WHERE datname = $1", target.database
         )
         if not exists:
-            await connection.execute(f'CREATE DATABASE "{target.database}"')
+            # Another process may create it at the same moment.
+            with suppress(asyncpg.DuplicateDatabaseError):
+                await connection.execute(f'CREATE DATABASE "{target.database}"')
     finally:
         await connection.close()
 

@@ -178,13 +178,15 @@ async def decide_many(
 
 async def _confirm(cmd: Decide, uow: UnitOfWork, *, now: datetime) -> Application:
     async with uow:
-        application = await uow.applications.get(cmd.application_id, lock=True)
-        await _check_party(application, cmd, uow)
-        # Locking the pupil serialises their confirmations: two at once cannot both
-        # take the same week or exceed the yearly quota.
-        pupil = await uow.views.pupil(application.pupil_id, lock=True)
+        pupil_id = (await uow.applications.get(cmd.application_id)).pupil_id
+        # The pupil first, then the application: locking the pupil serialises their
+        # confirmations (two at once cannot share a week or pass the yearly quota),
+        # and one lock order for everyone means no deadlock with the cancellations.
+        pupil = await uow.views.pupil(pupil_id, lock=True)
         if pupil is None:
             raise errors.PupilUnknown()
+        application = await uow.applications.get(cmd.application_id, lock=True)
+        await _check_party(application, cmd, uow)
         mine = await uow.applications.of_pupil(
             application.pupil_id, school_year=application.school_year
         )

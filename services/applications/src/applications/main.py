@@ -12,7 +12,7 @@ from applications.consumers import apply_offer_event
 from applications.db import INBOX, OUTBOX, SqlUnitOfWork
 from applications.settings import Settings, get_settings
 from contracts.topics import APPLICATIONS, OFFERS
-from kit.auth import JwksProvider
+from kit.auth import JwksProvider, TokenVerifier
 from kit.http import create_app
 from kit.logging import configure_logging
 from kit.runtime import Job, Subscription, running
@@ -39,7 +39,9 @@ def build_app(settings: Settings) -> FastAPI:
             subscriptions=subscriptions,
         ) as runtime:
             app.state.sessions, app.state.relay = runtime.sessions, runtime.relay
-            if not hasattr(app.state, "token_verifier"):
+            if settings.jwks_file:
+                app.state.token_verifier = TokenVerifier.from_file(settings.jwks_file)
+            elif not hasattr(app.state, "token_verifier"):
                 app.state.token_verifier = JwksProvider(settings.jwks_url)
 
             async def timers() -> handlers.TimerReport:

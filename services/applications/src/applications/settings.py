@@ -17,6 +17,7 @@ class Settings(ServiceSettings):
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         validation_alias="IDENTITY_JWKS_URL",
     )
+    jwks_file: str | None = Field(default=None, validation_alias="IDENTITY_JWKS_FILE")
     timers_every_seconds: float = Field(default=300, gt=0)
 
 
