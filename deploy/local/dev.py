@@ -5,6 +5,9 @@ starts one uvicorn process per service, waits until each answers /health, prints
 the URLs and stops them all on exit.
 """
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
@@ -52,7 +55,15 @@ def start(name: str, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
+def die_with_parent() -> None:
+    """Linux: get SIGTERM when `make` goes away, so no service is left running."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def main() -> int:
+    die_with_parent()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     processes = {name: start(name, port) for name, port in SERVICES.items()}
     try:
@@ -74,6 +85,9 @@ def main() -> int:
                 return 1
             time.sleep(0.3)
         print("Plateforme démarrée. Ctrl-C pour arrêter.")  # noqa: T201
+        # Blocked only now: a mask set before starting the services would be
+        # inherited by them, and they would then ignore SIGTERM.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
         return 0
     finally:
@@ -84,5 +98,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     sys.exit(main())

@@ -282,11 +282,17 @@ def main(args: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            asyncio.run(drop_database(base, database))
 
 
 async def create_database(base: str, database: str) -> None:
     async with connect(base) as connection:
         await connection.execute(f'CREATE DATABASE "{database}"')
+
+
+async def drop_database(base: str, database: str) -> None:
+    async with connect(base) as connection:
+        await connection.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
