@@ -1,0 +1,1 @@
+"""Pure domain of conventions: no database, web or messaging imports here."""
