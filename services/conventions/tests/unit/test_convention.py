@@ -1,4 +1,5 @@
 import dataclasses
+import hashlib
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -86,7 +87,7 @@ def school_part(second_parent: bool = False) -> SchoolPart:
 def validated(second_parent: bool = False) -> Convention:
     c = convention()
     c.complete_employer_part(employer_part())
-    c.validate_by_school(school_part(second_parent), document_sha256="ab" * 32)
+    c.validate_by_school(school_part(second_parent), render=lambda _: b"document")
     return c
 
 
@@ -101,7 +102,7 @@ class TestSteps:
         seen.append(c.status)
         c.complete_employer_part(employer_part(activities="Autre chose"))  # edit again
         seen.append(c.status)
-        c.validate_by_school(school_part(), document_sha256="ab" * 32)
+        c.validate_by_school(school_part(), render=lambda _: b"document")
         seen.append(c.status)
         assert seen == [
             Status.COMPLETED_BY_EMPLOYER,
@@ -111,7 +112,7 @@ class TestSteps:
 
     def test_the_school_cannot_validate_before_the_employer(self) -> None:
         with pytest.raises(errors.WrongStep):
-            convention().validate_by_school(school_part(), document_sha256="x")
+            convention().validate_by_school(school_part(), render=lambda _: b"document")
 
     def test_signing_before_validation_is_refused(self) -> None:
         c = convention()
@@ -176,7 +177,8 @@ class TestSignatures:
             assert c.status is Status.VALIDATED_BY_SCHOOL
         sign(c, Signatory.SCHOOL_HEAD)
         assert c.status is Status.FULLY_SIGNED
-        assert [e.document_sha256 for e in c.signatures] == ["ab" * 32] * 5
+        document_hash = hashlib.sha256(b"document").hexdigest()
+        assert [e.document_sha256 for e in c.signatures] == [document_hash] * 5
         assert first_broken(c.signatures) is None
 
     def test_the_second_parent_signs_only_when_there_is_one(self) -> None:

@@ -7,8 +7,10 @@ signs, in any order. When the last one has signed, the convention is fully signe
 """
 
 import enum
+import hashlib
 import itertools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
@@ -153,17 +155,26 @@ class Convention:
         self.employer_part = part
         self.status = Status.COMPLETED_BY_EMPLOYER
 
-    def validate_by_school(self, part: SchoolPart, *, document_sha256: str) -> None:
-        """Completes the school's part and fixes the document everyone will sign."""
+    def validate_by_school(
+        self, part: SchoolPart, *, render: Callable[["Convention"], bytes]
+    ) -> bytes:
+        """Completes the school's part and fixes the document everyone will sign.
+
+        `render` makes the document from the completed convention; its SHA-256 is
+        kept and recorded in every signature. Returns the document.
+        """
         self._expect(Status.COMPLETED_BY_EMPLOYER)
+        parent = part.legal_representative_1
         missing = _missing(part) + [
-            f"legal_representative_1.{m}" for m in _missing(part.legal_representative_1)
+            f"legal_representative_1.{m}" for m in _missing(parent)
         ]
         if missing:
             raise errors.MissingFields(missing)
         self.school_part = part
-        self.document_sha256 = document_sha256
+        document = render(self)
+        self.document_sha256 = hashlib.sha256(document).hexdigest()
         self.status = Status.VALIDATED_BY_SCHOOL
+        return document
 
     def required_signatories(self) -> list[Signatory]:
         roles = [Signatory.SCHOOL_HEAD, Signatory.EMPLOYER, Signatory.PUPIL]
