@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 
 from contracts.applications import v1 as applications_v1
+from contracts.conventions import v1 as conventions_v1
 from contracts.envelope import EventBase
 from contracts.offers import v1 as offers_v1
 
@@ -75,7 +76,16 @@ APPLICATIONS = Topic(
     events=applications_v1.APPLICATION_EVENTS,
 )
 
-TOPICS: dict[str, Topic] = {topic.name: topic for topic in (OFFERS, APPLICATIONS)}
+CONVENTIONS = Topic(
+    name="conventions.convention.v1",
+    aggregate="convention",
+    description="Every step of a convention, from creation to full signature.",
+    events=conventions_v1.CONVENTION_EVENTS,
+)
+
+TOPICS: dict[str, Topic] = {
+    topic.name: topic for topic in (OFFERS, APPLICATIONS, CONVENTIONS)
+}
 
 
 def topic_of(event: EventBase) -> Topic:
