@@ -1,0 +1,45 @@
+"""What conventions learn from other services: offers (to pre-fill), applications."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts import EventBase
+from contracts.offers.v1 import OFFER_EVENTS
+from conventions import handlers
+from conventions.db import OUTBOX, Conventions, offer_views
+from kit.messaging.outbox import add_events
+
+
+async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
+    """Keeps what a convention copies from its offer, at the offer's latest version."""
+    if not isinstance(event, OFFER_EVENTS):
+        return
+    offer, address = event.offer, event.offer.address
+    prefill = {
+        "host_name": offer.employer_name,
+        "host_address": f"{address.street}, {address.postal_code} {address.city}",
+        "offer_title": offer.title,
+    }
+    values = {"offer_id": uuid.UUID(event.aggregate_id), "version": event.version}
+    statement = insert(offer_views).values(values | {"prefill": prefill})
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[offer_views.c.offer_id],
+            set_={
+                "version": statement.excluded.version,
+                "prefill": statement.excluded.prefill,
+            },
+            where=offer_views.c.version < statement.excluded.version,
+        )
+    )
+
+
+async def apply_application_event(event: EventBase, session: AsyncSession) -> None:
+    """Creates a convention when a pupil confirms; cancels it with the application."""
+    outcome = await handlers.on_application_event(
+        Conventions(session), event, now=datetime.now(UTC)
+    )
+    await add_events(session, OUTBOX, *outcome.events)
