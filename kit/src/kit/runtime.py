@@ -51,7 +51,7 @@ class Job:
 class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     publisher: KafkaPublisher
-    relay: OutboxRelay
+    relay: OutboxRelay | None
     broker: KafkaBroker
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -73,7 +73,7 @@ async def running(
     settings: ServiceSettings,
     *,
     migrations: Path,
-    outbox: Table,
+    outbox: Table | None,
     inbox: Table,
     topics: Sequence[Topic],
     subscriptions: Sequence[Subscription] = (),
@@ -87,11 +87,16 @@ async def running(
         settings.kafka_bootstrap_servers, client_id=settings.service_name
     )
     await publisher.start()
-    relay = OutboxRelay(
-        session_factory=sessions,
-        table=outbox,
-        publisher=publisher,
-        poll_seconds=settings.outbox_poll_seconds,
+    # A pure read model (stats, search) writes no events, so it has no outbox.
+    relay = (
+        OutboxRelay(
+            session_factory=sessions,
+            table=outbox,
+            publisher=publisher,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        if outbox is not None
+        else None
     )
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers, client_id=settings.service_name
@@ -108,13 +113,14 @@ async def running(
         ).subscribe(broker)
     await broker.start()
     runtime = Runtime(sessions, publisher, relay, broker)
-    relaying = asyncio.create_task(relay.run())
+    relaying = asyncio.create_task(relay.run() if relay else asyncio.sleep(0))
     try:
         yield runtime
     finally:
         for task in runtime.tasks:
             task.cancel()
-        relay.stop()
+        if relay is not None:
+            relay.stop()
         await asyncio.gather(relaying, *runtime.tasks, return_exceptions=True)
         await broker.stop()
         await publisher.stop()

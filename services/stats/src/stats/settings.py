@@ -1,15 +1,23 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="STATS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="STATS_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     service_name: str = "stats"
     http_port: int = 8006
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        validation_alias="IDENTITY_JWKS_URL",
+    )
+    jwks_file: str | None = Field(default=None, validation_alias="IDENTITY_JWKS_FILE")
 
 
 @lru_cache

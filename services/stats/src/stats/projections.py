@@ -1,0 +1,184 @@
+"""How each event moves the read model. Every function runs inside the consumer's
+transaction, after the inbox has claimed the event, so a duplicate never counts."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts import EventBase
+from contracts.applications import v1 as applications
+from contracts.conventions import v1 as conventions
+from contracts.offers.v1 import (
+    OFFER_EVENTS,
+    OfferPublished,
+    OfferRemoved,
+    OfferUnpublished,
+    OfferUpdated,
+)
+from stats.db import applications_table, counters_table, offers_table, sectors_table
+
+Metric = Literal["applications", "internships", "signed"]
+OfferEvent = OfferPublished | OfferUpdated | OfferUnpublished | OfferRemoved
+# Transitions that end an approved internship (its convention goes with it).
+ENDING = (
+    applications.ApplicationCanceledByEmployer,
+    applications.ApplicationCanceledByPupil,
+)
+
+
+async def apply(event: EventBase, session: AsyncSession) -> None:
+    """Routes an event of any topic the stats service follows."""
+    if isinstance(event, OFFER_EVENTS):
+        await _offer(event, session)
+    elif isinstance(event, applications.ApplicationEvent):
+        await _application(event, session)
+    elif isinstance(event, conventions.ConventionEvent):
+        await _convention(event, session)
+
+
+async def _offer(event: OfferEvent, session: AsyncSession) -> None:
+    offer = event.offer
+    values = {
+        "offer_id": uuid.UUID(event.aggregate_id),
+        "version": event.version,
+        "status": event.status,
+        "title": offer.title,
+        "employer_name": offer.employer_name,
+        "is_public": offer.is_public,
+        "ministry": offer.ministry or "",
+        "sector_id": offer.sector_id,
+        "sector_name": offer.sector_name,
+        "department_code": offer.address.department_code,
+        "city": offer.address.city,
+        "seats": offer.seats,
+        "school_year": offer.school_year,
+        "first_published_at": event.occurred_at
+        if event.status == "published"
+        else None,
+    }
+    statement = insert(offers_table).values(values)
+    changes = {k: statement.excluded[k] for k in values if k != "offer_id"}
+    # The first publication date stays the first one, whatever comes after.
+    first = func.coalesce(
+        offers_table.c.first_published_at, statement.excluded.first_published_at
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["offer_id"],
+            set_=changes | {"first_published_at": first},
+            where=offers_table.c.version < statement.excluded.version,
+        )
+    )
+    sector = insert(sectors_table).values(
+        sector_id=offer.sector_id, name=offer.sector_name
+    )
+    await session.execute(sector.on_conflict_do_nothing())
+
+
+async def _application(
+    event: applications.ApplicationEvent, session: AsyncSession
+) -> None:
+    facts, application_id = event.application, uuid.UUID(event.aggregate_id)
+    if isinstance(event, applications.ApplicationSubmitted):
+        await session.execute(
+            insert(applications_table)
+            .values(
+                application_id=application_id,
+                pupil_id=facts.pupil_id,
+                offer_id=facts.offer_id,
+                sector_id=facts.sector_id,
+                school_year=facts.school_year,
+                school_uai=facts.school_uai,
+                department_code=facts.school_department_code,
+                is_public=facts.is_public,
+                ministry=facts.ministry or "",
+                grade=facts.grade,
+                gender=facts.gender,
+                status=event.status,
+                submitted_at=event.occurred_at,
+            )
+            .on_conflict_do_nothing()
+        )
+        await _count(session, facts, event.occurred_at, "applications", +1)
+        return
+    row = await _facts_row(session, application_id, event.status)
+    if isinstance(event, applications.ApplicationApproved):
+        await _set(session, application_id, approved_at=event.occurred_at)
+        await _count(session, facts, event.occurred_at, "internships", +1)
+    elif isinstance(event, ENDING) and row is not None and row.approved_at is not None:
+        await _count(session, facts, row.approved_at, "internships", -1)
+        await _set(session, application_id, approved_at=None)
+
+
+async def _facts_row(
+    session: AsyncSession, application_id: uuid.UUID, status: str
+) -> Row[tuple[datetime | None]] | None:
+    row = (
+        await session.execute(
+            select(applications_table.c.approved_at).where(
+                applications_table.c.application_id == application_id
+            )
+        )
+    ).first()
+    await _set(session, application_id, status=status)
+    return row
+
+
+async def _convention(
+    event: conventions.ConventionEvent, session: AsyncSession
+) -> None:
+    facts = event.application
+    if isinstance(event, conventions.ConventionFullySigned):
+        await _set(session, event.application_id, signed_at=event.occurred_at)
+        await _count(session, facts, event.occurred_at, "signed", +1)
+    elif isinstance(event, conventions.ConventionCancelled):
+        signed_at = await session.scalar(
+            select(applications_table.c.signed_at).where(
+                applications_table.c.application_id == event.application_id
+            )
+        )
+        if signed_at is not None:
+            await _count(session, facts, signed_at, "signed", -1)
+            await _set(session, event.application_id, signed_at=None)
+
+
+async def _set(
+    session: AsyncSession, application_id: uuid.UUID, **values: object
+) -> None:
+    await session.execute(
+        update(applications_table)
+        .where(applications_table.c.application_id == application_id)
+        .values(**values)
+    )
+
+
+async def _count(
+    session: AsyncSession,
+    facts: applications.ApplicationFacts,
+    at: datetime,
+    metric: Metric,
+    delta: int,
+) -> None:
+    keys = {
+        "school_year": facts.school_year,
+        "month": date(at.year, at.month, 1),
+        "department_code": facts.school_department_code,
+        "sector_id": facts.sector_id,
+        "gender": facts.gender,
+        "grade": facts.grade,
+        "is_public": facts.is_public,
+        "ministry": facts.ministry or "",
+    }
+    statement = insert(counters_table).values(
+        keys | {"applications": 0, "internships": 0, "signed": 0, metric: delta}
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={metric: counters_table.c[metric] + delta},
+        )
+    )

@@ -1,0 +1,301 @@
+"""Indicators from a known set of events, on the real PostgreSQL and Kafka."""
+
+import asyncio
+import io
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from openpyxl import load_workbook
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contracts import EventBase
+from contracts.applications import v1 as applications
+from contracts.conventions.v1 import ConventionFullySigned
+from contracts.examples import offer_published, offer_snapshot
+from contracts.offers.v1 import OfferPublished
+from contracts.topics import OFFERS, topic_of
+from kit.auth import Principal, Role
+from kit.messaging.consumer import Delivery, EventConsumer, Outcome
+from kit.messaging.publisher import KafkaPublisher, Record, RecordingPublisher
+from kit.testing.tokens import TokenFactory
+from stats import projections
+from stats.db import INBOX, metadata
+from stats.main import build_app
+from stats.settings import Settings
+
+pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
+ARMEES = "Ministère des Armées"
+T0 = datetime(2027, 1, 11, 9, tzinfo=UTC)
+
+
+def story() -> list[EventBase]:
+    """Two offers; three pupils apply; two are confirmed; one convention is signed,
+    then one confirmed pupil cancels."""
+    bakery = offer_published(offer=offer_snapshot(seats=3, sector_name="Mode"))
+    army = offer_published(
+        offer=offer_snapshot(
+            seats=5,
+            is_public=True,
+            ministry=ARMEES,
+            sector_name="Défense",
+            sector_id=uuid.uuid4(),
+        )
+    )
+    submitted = [
+        applications.ApplicationSubmitted(
+            aggregate_id=str(uuid.uuid4()),
+            application=facts(offer, gender, department),
+            occurred_at=T0,
+            status="submitted",
+            previous_status=None,
+            actor="pupil",
+        )
+        for gender, offer, department in (
+            ("f", bakery, "35"),
+            ("m", army, "35"),
+            ("f", army, "13"),
+        )
+    ]
+    approved = [
+        applications.ApplicationApproved(
+            aggregate_id=s.aggregate_id,
+            application=s.application,
+            occurred_at=T0,
+            status="approved",
+            previous_status="validated_by_employer",
+            actor="pupil",
+        )
+        for s in submitted[:2]
+    ]
+    signed = ConventionFullySigned(
+        aggregate_id=str(uuid.uuid4()),
+        application_id=uuid.UUID(submitted[0].aggregate_id),
+        application=submitted[0].application,
+        status="fully_signed",
+        final_pdf_sha256="cd" * 32,
+    )
+    cancelled = applications.ApplicationCanceledByPupil(
+        aggregate_id=submitted[1].aggregate_id,
+        application=submitted[1].application,
+        status="canceled_by_pupil",
+        previous_status="approved",
+        actor="pupil",
+    )
+    return [bakery, army, *submitted, *approved, signed, cancelled]
+
+
+def facts(
+    offer: OfferPublished, gender: str, department: str
+) -> applications.ApplicationFacts:
+    return applications.ApplicationFacts(
+        pupil_id=uuid.uuid4(),
+        offer_id=uuid.UUID(offer.aggregate_id),
+        weeks=("2027-W03",),
+        school_year=2026,
+        sector_id=offer.offer.sector_id,
+        offer_department_code="75",
+        is_public=offer.offer.is_public,
+        ministry=offer.offer.ministry,
+        school_uai="0350913C",
+        school_department_code=department,
+        grade="3e",
+        gender=gender,  # type: ignore[arg-type]  # one of the Gender literals
+    )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def consumer(
+    database_factory: Callable[[str], str],
+) -> AsyncIterator[tuple[EventConsumer, async_sessionmaker[AsyncSession]]]:
+    import stats
+    from kit.db import make_engine, make_session_factory
+    from kit.migrations import upgrade
+
+    url = database_factory("stats")
+    upgrade(__import__("pathlib").Path(stats.__file__).parent / "migrations", url)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    yield (
+        EventConsumer(
+            name="stats-test",
+            topic=OFFERS,
+            handler=projections.apply,
+            dead_letters=RecordingPublisher(),
+            session_factory=sessions,
+            inbox=INBOX,
+        ),
+        sessions,
+    )
+    await engine.dispose()
+
+
+async def feed(consumer: EventConsumer, events: list[EventBase]) -> list[Outcome]:
+    outcomes = []
+    for event in events:
+        consumer.topic = topic_of(event)
+        outcomes.append(
+            await consumer.process(
+                Delivery(event.to_json_bytes(), event.aggregate_id.encode(), ())
+            )
+        )
+    return outcomes
+
+
+async def figures(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal
+) -> dict[str, Any]:
+    from stats import queries
+    from stats.scope import scope_of
+
+    async with sessions() as session:
+        return await queries.indicators(session, scope_of(principal), school_year=2026)
+
+
+ADMIN = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
+
+
+async def test_each_indicator_from_a_known_story_and_no_double_count(
+    consumer: tuple[EventConsumer, async_sessionmaker[AsyncSession]],
+) -> None:
+    handler, sessions = consumer
+    events = story()
+    assert set(await feed(handler, events)) == {Outcome.HANDLED}
+    assert set(await feed(handler, events)) == {Outcome.DUPLICATE}
+    result = await figures(sessions, ADMIN)
+    totals = result["totals"]
+    assert (totals["offers"], totals["seats"]) == (2, 8)
+    assert totals["applications"] == {"f": 2, "m": 1, "not_said": 0, "total": 3}
+    assert totals["internships"] == {"f": 1, "m": 0, "not_said": 0, "total": 1}
+    assert totals["signed"] == {"f": 1, "m": 0, "not_said": 0, "total": 1}
+    by_sector = {row["sector"]: row for row in result["by_sector"]}
+    assert by_sector["Défense"]["applications"]["total"] == 2
+    signed_month = datetime.now(UTC).strftime("%Y-%m-01")
+    assert result["by_month"] == [
+        {"month": signed_month, "applications": 0, "internships": 0, "signed": 1},
+        {"month": "2027-01-01", "applications": 3, "internships": 1, "signed": 0},
+    ]
+
+
+async def test_scopes_and_refusals(
+    consumer: tuple[EventConsumer, async_sessionmaker[AsyncSession]],
+) -> None:
+    handler, sessions = consumer
+    await feed(handler, story())
+    department = await figures(
+        sessions,
+        Principal(
+            user_id=uuid.uuid4(), role=Role.REFERENT_DEPARTMENT, department_code="13"
+        ),
+    )
+    assert department["totals"]["applications"]["total"] >= 1
+    ministry = await figures(
+        sessions,
+        Principal(
+            user_id=uuid.uuid4(), role=Role.REFERENT_CENTRAL, ministries=(ARMEES,)
+        ),
+    )
+    sectors = {row["sector"] for row in ministry["by_sector"]}
+    assert sectors == {"Défense"}
+    from stats.scope import OutOfScope, narrowed, scope_of
+
+    with pytest.raises(OutOfScope):
+        scope_of(
+            Principal(
+                user_id=uuid.uuid4(), role=Role.MAIN_TEACHER, school_uai="0350913C"
+            )
+        )
+    with pytest.raises(OutOfScope):
+        narrowed(
+            scope_of(
+                Principal(
+                    user_id=uuid.uuid4(),
+                    role=Role.REFERENT_DEPARTMENT,
+                    department_code="13",
+                )
+            ),
+            department="35",
+        )
+
+
+async def test_a_rebuild_from_the_same_events_gives_the_same_numbers(
+    consumer: tuple[EventConsumer, async_sessionmaker[AsyncSession]],
+) -> None:
+    handler, sessions = consumer
+    events = story()
+    await feed(handler, events)
+    before = await figures(sessions, ADMIN)
+    async with sessions() as session, session.begin():
+        for table in reversed(metadata.sorted_tables):
+            await session.execute(delete(table))
+    assert (await figures(sessions, ADMIN))["by_sector"] == []
+    assert set(await feed(handler, events)) == {Outcome.HANDLED}
+    assert await figures(sessions, ADMIN) == before
+
+
+async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
+    database_factory: Callable[[str], str],
+    kafka_bootstrap_servers: str,
+    postgres_url: str,
+) -> None:
+    settings = Settings(
+        service_name=f"stats-test-{uuid.uuid4().hex[:6]}",
+        database_name=make_url(database_factory("stats_api")).database,
+        postgres_url=postgres_url,
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+    )
+    app = build_app(settings)
+    tokens = TokenFactory()
+    app.state.token_verifier = tokens.verifier()
+    events = story()
+    first_offer = events[0]
+    assert isinstance(first_offer, OfferPublished)
+    marker = first_offer.offer.title
+    async with app.router.lifespan_context(app):
+        publisher = KafkaPublisher(kafka_bootstrap_servers, client_id="test")
+        await publisher.start()
+        await publisher.send_all(
+            [
+                Record(topic_of(e).name, e.aggregate_id, e.to_json_bytes())
+                for e in events
+            ]
+        )
+        await publisher.stop()
+        transport = httpx.ASGITransport(app=app)
+        admin = {"Authorization": f"Bearer {tokens.issue(ADMIN)}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t"
+        ) as client:
+            for _ in range(150):
+                public = (
+                    await client.get("/public/indicators", params={"school_year": 2026})
+                ).json()
+                if (
+                    public["totals"]["signed"]["total"] >= 1
+                    and public["totals"]["internships"]["total"] >= 1
+                ):
+                    break
+                await asyncio.sleep(0.2)
+            assert public["totals"]["applications"]["total"] >= 3
+            xlsx = await client.get("/exports/offers.xlsx", headers=admin)
+            sheet = load_workbook(io.BytesIO(xlsx.content)).active
+            rows = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+            assert rows[0][1] == "intitulé"
+            assert marker in {row[1] for row in rows[1:]}
+            csv = await client.get("/exports/indicators.csv", headers=admin)
+            assert csv.text.startswith("\ufeffsecteur;offres;places")
+            teacher_token = tokens.issue(
+                Principal(user_id=uuid.uuid4(), role=Role.TEACHER)
+            )
+            teacher = {"Authorization": f"Bearer {teacher_token}"}
+            refused = await client.get("/indicators", headers=teacher)
+            assert (refused.status_code, refused.json()["error"]["code"]) == (
+                403,
+                "out_of_scope",
+            )
