@@ -88,8 +88,10 @@ class Users:
         found = await self.session.scalar(select(User.id).where(clause).limit(1))
         return found is not None
 
-    def add(self, user: User) -> None:
+    async def add(self, user: User) -> None:
+        # Flushed at once: tokens that reference the user are inserted after it.
         self.session.add(user)
+        await self.session.flush()
 
 
 class Classes:
@@ -111,8 +113,9 @@ class Classes:
         )
         return found is not None
 
-    def add(self, school_class: SchoolClass) -> None:
+    async def add(self, school_class: SchoolClass) -> None:
         self.session.add(school_class)
+        await self.session.flush()
 
 
 class Tokens:
