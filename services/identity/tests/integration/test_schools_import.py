@@ -1,18 +1,38 @@
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
 import pytest
+import pytest_asyncio
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import identity
 from identity.db import School
 from identity.repositories import Schools
 from identity.schools_import import import_schools
+from kit.db import make_engine, make_session_factory
+from kit.migrations import upgrade
 from kit.testing.data import college, shared_data_dir
 
+MIGRATIONS = Path(identity.__file__).parent / "migrations"
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def empty_db(
+    database_factory: Callable[[str], str],
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = database_factory("identity_import")
+    upgrade(MIGRATIONS, url)
+    engine = make_engine(url, pool_size=1)
+    yield make_session_factory(engine)
+    await engine.dispose()
+
+
 async def test_full_import_is_rerunnable_and_searchable(
-    sessions: async_sessionmaker[AsyncSession],
+    empty_db: async_sessionmaker[AsyncSession],
 ) -> None:
+    sessions = empty_db
     async with sessions() as session, session.begin():
         first = await import_schools(session, shared_data_dir())
     assert first.created > 6800
