@@ -243,6 +243,22 @@ async def create_class(
         return _created(new_id)
 
 
+@router.get("/schools/{uai}/classes", tags=["classes"])
+async def follow_up(uai: str, who: PrincipalDep, uow: UowDep) -> list[dict[str, Any]]:
+    """Suivi de l'établissement: classes, élèves inscrits et autorisés."""
+    async with uow:
+        return await schools.follow_up(uai, who, uow)
+
+
+@router.get("/classes/{class_id}/pupils", tags=["classes"])
+async def class_pupils(
+    class_id: uuid.UUID, who: PrincipalDep, uow: UowDep
+) -> list[dict[str, Any]]:
+    """Élèves d'une classe (équipe pédagogique de l'établissement)."""
+    async with uow:
+        return await schools.class_pupils(class_id, who, uow)
+
+
 @router.post("/schools/{uai}/staff", status_code=201, tags=["équipe"])
 async def invite_staff(
     uai: str, body: StaffInvitationIn, who: PrincipalDep, uow: UowDep, ctx: ContextDep

@@ -105,6 +105,28 @@ class Classes:
         statement = select(SchoolClass).where(SchoolClass.school_uai == uai)
         return (await self.session.scalars(statement.order_by(SchoolClass.name))).all()
 
+    async def follow_up(self, uai: str) -> Sequence[tuple[SchoolClass, int, int]]:
+        """Classes of a school with their pupils and authorised pupils counted."""
+        pupils = func.count(User.id).filter(User.anonymised_at.is_(None))
+        authorised = pupils.filter(User.authorisation_received_on.is_not(None))
+        statement = (
+            select(SchoolClass, pupils, authorised)
+            .outerjoin(User, (User.class_id == SchoolClass.id) & (User.role == "pupil"))
+            .where(SchoolClass.school_uai == uai)
+            .group_by(SchoolClass.id)
+            .order_by(SchoolClass.name)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [(school_class, int(n), int(ok)) for school_class, n, ok in rows]
+
+    async def pupils(self, class_id: uuid.UUID) -> Sequence[User]:
+        statement = select(User).where(
+            User.class_id == class_id,
+            User.role == "pupil",
+            User.anonymised_at.is_(None),
+        )
+        return (await self.session.scalars(statement.order_by(User.last_name))).all()
+
     async def name_taken(self, uai: str, name: str) -> bool:
         found = await self.session.scalar(
             select(SchoolClass.id).where(

@@ -231,6 +231,18 @@ async def test_full_onboarding_flow(
         headers=teacher,
     )
     assert recorded.status_code == 204
+    counts = (await client.get(f"/schools/{COLLEGE}/classes", headers=head)).json()
+    assert [(c["name"], c["pupils"], c["authorised"]) for c in counts] == [
+        ("3e B", 1, 1)
+    ]
+    listed = (await client.get(f"/classes/{class_id}/pupils", headers=teacher)).json()
+    assert [p["last_name"] for p in listed] == ["Nguyen"]
+    hidden = await client.get(f"/classes/{class_id}/pupils", headers=other_head)
+    assert code(hidden) == "forbidden"
+    assert (
+        code(await client.get(f"/schools/{COLLEGE}/classes", headers=pupil_headers))
+        == "forbidden"
+    )
     authorised = await events.wait_for(
         lambda e: isinstance(e, v1.PupilAuthorised) and str(e.user_id) == pupil_id
     )

@@ -266,3 +266,44 @@ async def attach_main_teacher(
     teacher.role, teacher.class_id = Role.MAIN_TEACHER.value, class_id
     school_class.main_teacher_id = teacher.id
     await uow.commit()
+
+
+async def follow_up(
+    uai: str, who: Principal, uow: UnitOfWork
+) -> list[dict[str, object]]:
+    """The head's follow-up view: every class with its counts (no personal data)."""
+    school = await school_or_404(uow, uai)
+    require(who, Action.SCHOOL_VIEW_FOLLOW_UP, resource_of(school))
+    return [
+        {
+            "id": str(school_class.id),
+            "name": school_class.name,
+            "grade": school_class.grade,
+            "main_teacher_id": school_class.main_teacher_id
+            and str(school_class.main_teacher_id),
+            "pupils": pupils,
+            "authorised": authorised,
+        }
+        for school_class, pupils, authorised in await uow.classes.follow_up(school.uai)
+    ]
+
+
+async def class_pupils(
+    class_id: uuid.UUID, who: Principal, uow: UnitOfWork
+) -> list[dict[str, object]]:
+    """What a main teacher (and any teacher of the school) sees of a class."""
+    school_class = await uow.classes.get(class_id)
+    if school_class is None:
+        raise errors.NotFound("Classe introuvable.")
+    school = await school_or_404(uow, school_class.school_uai)
+    require(who, Action.CLASS_VIEW_PUPILS, resource_of(school))
+    return [
+        {
+            "id": str(pupil.id),
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "activated": pupil.activated_at is not None,
+            "authorisation_received_on": pupil.authorisation_received_on,
+        }
+        for pupil in await uow.classes.pupils(class_id)
+    ]
