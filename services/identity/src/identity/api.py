@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from identity.api_deps import ERROR_RESPONSES, ContextDep, UowDep
 from identity.db import School
-from identity.handlers import accounts, pupils, schools
+from identity.handlers import accounts, joining, pupils, schools
 from kit.auth import PrincipalDep, Role
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -202,7 +202,7 @@ async def near(
 async def get_school(uai: str, uow: UowDep) -> dict[str, Any]:
     """Un établissement par son UAI."""
     async with uow:
-        return _school(await schools.school_or_404(uow, uai))
+        return _school(await joining.school_or_404(uow, uai))
 
 
 @router.post("/schools/{uai}/registration", status_code=201, tags=["établissements"])

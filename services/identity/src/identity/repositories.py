@@ -4,10 +4,12 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from identity.db import OneTimeToken, RefreshToken, School, SchoolClass, User
+from identity.domain import errors
 from identity.domain.text import fold
 
 
@@ -89,9 +91,17 @@ class Users:
         return found is not None
 
     async def add(self, user: User) -> None:
-        # Flushed at once: tokens that reference the user are inserted after it.
+        """Flushed at once: tokens that reference the user are inserted after it,
+        and a concurrent sign-up with the same contact is refused like any other."""
         self.session.add(user)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_users_email" in str(exc.orig):
+                raise errors.DuplicateEmail from exc
+            if "uq_users_phone" in str(exc.orig):
+                raise errors.DuplicatePhone from exc
+            raise
 
 
 class Classes:

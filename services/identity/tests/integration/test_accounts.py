@@ -250,3 +250,20 @@ async def test_expired_link_is_refused(
     assert (expired.status_code, error_code(expired)) == (401, "token_expired")
     bogus = await client.post("/accounts/activation", json={"token": "n-importe-quoi"})
     assert error_code(bogus) == "token_invalid"
+
+
+async def test_concurrent_sign_ups_with_one_email_make_one_account(
+    client: httpx.AsyncClient,
+) -> None:
+    import asyncio
+
+    email = unique_email()
+    body = {"first_name": "A", "last_name": "B", "password": PASSWORD, "email": email}
+    responses = await asyncio.gather(
+        *(client.post("/accounts", json=body) for _ in range(4))
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201, 409, 409, 409]
+    assert {error_code(r) for r in responses if r.status_code == 409} == {
+        "duplicate_email"
+    }

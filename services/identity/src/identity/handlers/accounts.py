@@ -19,6 +19,7 @@ from identity.handlers.context import (
     new_secret,
     one_time_link,
 )
+from identity.handlers.joining import on_activated
 from identity.handlers.principals import principal_of
 from identity.senders import Message
 from identity.uow import UnitOfWork
@@ -105,9 +106,7 @@ async def activate(token: str, uow: UnitOfWork, ctx: Context) -> uuid.UUID:
     if user is None:
         raise errors.TokenInvalid
     user.activated_at = ctx.clock()
-    from identity.handlers.schools import on_head_activated
-
-    await on_head_activated(user, uow, ctx)
+    await on_activated(user, uow, ctx)
     await uow.commit()
     return user.id
 

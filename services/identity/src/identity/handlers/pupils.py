@@ -11,7 +11,7 @@ from identity.domain.credentials import contact
 from identity.domain.permissions import Action, Resource, require
 from identity.handlers.accounts import ensure_unique
 from identity.handlers.context import Context, greeting, one_time_link
-from identity.handlers.schools import resource_of, school_or_404
+from identity.handlers.joining import resource_of, school_or_404
 from identity.senders import Message
 from identity.uow import UnitOfWork
 from kit.auth import Principal, Role
