@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from identity.api_deps import ERROR_RESPONSES, ContextDep, UowDep
 from identity.db import School
-from identity.handlers import accounts, joining, pupils, schools
+from identity.handlers import accounts, joining, pupils, referents, schools
 from kit.auth import PrincipalDep, Role
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -82,6 +82,15 @@ class PupilIn(BaseModel):
     gender: str = Field(description="m, f ou not_said")
     email: str | None = None
     phone: str | None = None
+
+
+class ReferentIn(BaseModel):
+    email: str
+    role: Role
+    department_code: str | None = None
+    academy: str | None = None
+    region: str | None = None
+    ministries: tuple[str, ...] = ()
 
 
 class AuthorisationIn(BaseModel):
@@ -330,3 +339,13 @@ async def anonymise(
     """Efface les données personnelles d'un compte (RGPD)."""
     async with uow:
         await pupils.anonymise(user_id, who, uow, ctx)
+
+
+@router.post("/referents", status_code=201, tags=["référents"])
+async def invite_referent(
+    body: ReferentIn, who: PrincipalDep, uow: UowDep, ctx: ContextDep
+) -> dict[str, str]:
+    """Invite un référent (département, académie, région, administration centrale)."""
+    command = referents.InviteReferent(**body.model_dump())
+    async with uow:
+        return _created(await referents.invite_referent(command, who, uow, ctx))

@@ -319,3 +319,51 @@ class TestPupils:
         user = uow.users.rows[head.user_id]
         assert (user.email, user.first_name, user.password_hash) == (None, None, None)
         assert isinstance(uow.committed_events[-1], v1.UserAnonymised)
+
+
+class TestReferents:
+    async def test_admin_invites_a_department_referent(
+        self, uow: FakeUnitOfWork, ctx: Context
+    ) -> None:
+        from identity.handlers import referents
+
+        async with uow:
+            admin_id = await referents.invite_admin("admin@exemple.fr", uow, ctx)
+        admin = Principal(user_id=admin_id, role=Role.ADMIN)
+        command = referents.InviteReferent(
+            email="ref93@exemple.fr",
+            role=Role.REFERENT_DEPARTMENT,
+            department_code="93",
+        )
+        async with uow:
+            await referents.invite_referent(command, admin, uow, ctx)
+        async with uow:
+            await schools.accept_invitation(
+                link_token(uow.sent[-1]), PASSWORD, "Ref", "Erent", uow, ctx
+            )
+        async with uow:
+            pair = await accounts.login("ref93@exemple.fr", PASSWORD, uow, ctx)
+        principal = TokenVerifier(ctx.signer.jwks()).verify(pair.access_token)
+        assert (principal.role, principal.department_code) == (
+            Role.REFERENT_DEPARTMENT,
+            "93",
+        )
+
+    async def test_refusals(self, uow: FakeUnitOfWork, ctx: Context) -> None:
+        from identity.handlers import referents
+
+        head = await registered_head(uow, ctx)
+        command = referents.InviteReferent(
+            email="r@exemple.fr", role=Role.REFERENT_ACADEMY
+        )
+        with pytest.raises(errors.Forbidden):
+            async with uow:
+                await referents.invite_referent(command, head, uow, ctx)
+        admin = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
+        with pytest.raises(errors.InvalidInput):
+            async with uow:
+                await referents.invite_referent(command, admin, uow, ctx)
+        teacher_role = referents.InviteReferent(email="r@exemple.fr", role=Role.TEACHER)
+        with pytest.raises(errors.InvalidInput):
+            async with uow:
+                await referents.invite_referent(teacher_role, admin, uow, ctx)

@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[Role, Action], Scope] = {
     (Role.REFERENT_CENTRAL, Action.SCHOOL_VIEW_FOLLOW_UP): Scope.NATIONAL,
     (Role.ADMIN, Action.SCHOOL_VIEW_FOLLOW_UP): Scope.NATIONAL,
     (Role.ADMIN, Action.USER_ANONYMISE): Scope.NATIONAL,
+    (Role.ADMIN, Action.REFERENT_INVITE): Scope.NATIONAL,
 }
 CELLS = [
     (role, action, place) for role in Role for action in Action for place in PLACES

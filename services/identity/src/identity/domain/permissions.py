@@ -24,6 +24,7 @@ class Action(enum.StrEnum):
     PUPIL_RECORD_AUTHORISATION = "pupil.record_authorisation"
     PUPIL_PRINT_AUTHORISATION_FORM = "pupil.print_authorisation_form"
     USER_ANONYMISE = "user.anonymise"
+    REFERENT_INVITE = "referent.invite"
 
 
 class Scope(enum.StrEnum):
@@ -85,6 +86,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
     _R.ADMIN: {
         _A.SCHOOL_VIEW_FOLLOW_UP: _S.NATIONAL,
         _A.USER_ANONYMISE: _S.NATIONAL,
+        _A.REFERENT_INVITE: _S.NATIONAL,
     },
 }
 
