@@ -168,5 +168,11 @@ class Tokens:
         statement = select(RefreshToken).where(RefreshToken.user_id == user_id)
         return (await self.session.scalars(statement)).all()
 
+    async def unused_links(self, user_id: uuid.UUID) -> Sequence[OneTimeToken]:
+        statement = select(OneTimeToken).where(
+            OneTimeToken.user_id == user_id, OneTimeToken.used_at.is_(None)
+        )
+        return (await self.session.scalars(statement)).all()
+
     def add(self, token: OneTimeToken | RefreshToken) -> None:
         self.session.add(token)

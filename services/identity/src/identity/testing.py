@@ -159,6 +159,13 @@ class FakeTokens(Tokens):
     async def of_user(self, user_id: uuid.UUID) -> Sequence[RefreshToken]:
         return [t for t in self.refresh_rows.values() if t.user_id == user_id]
 
+    async def unused_links(self, user_id: uuid.UUID) -> Sequence[OneTimeToken]:
+        return [
+            token
+            for token in self.one_time_rows.values()
+            if token.user_id == user_id and token.used_at is None
+        ]
+
     def add(self, token: OneTimeToken | RefreshToken) -> None:
         if isinstance(token, OneTimeToken):
             self.one_time_rows[token.token_hash] = token

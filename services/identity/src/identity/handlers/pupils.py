@@ -163,6 +163,8 @@ async def anonymise(
     user.anonymised_at = ctx.clock()
     for session in await uow.tokens.of_user(user.id):
         session.revoked_at = session.revoked_at or ctx.clock()
+    for link in await uow.tokens.unused_links(user.id):
+        link.used_at = ctx.clock()
     uow.emit(
         v1.UserAnonymised(
             aggregate_id=str(user.id),
