@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import EventBase
@@ -10,6 +11,8 @@ from identity.db import OUTBOX
 from identity.repositories import Classes, Schools, Tokens, Users
 from identity.senders import Message
 from kit.messaging.outbox import add_events
+
+log = structlog.get_logger(__name__)
 
 
 class UnitOfWork:
@@ -50,6 +53,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         await add_events(self.session, OUTBOX, *self.events)
         await self.session.commit()
+        for event in self.events:
+            log.info(event.event_type, aggregate_id=event.aggregate_id)
         messages, self.messages, self.events = self.messages, [], []
         if self._on_commit is not None:
             await self._on_commit(messages)
