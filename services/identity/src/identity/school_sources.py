@@ -66,25 +66,26 @@ def _rows(path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def departments(lycees: Path) -> dict[str, Department]:
-    """Department code -> academy, region and academic mail domain, by majority."""
+    """Department code -> academy, region and academic mail domain, by majority.
+
+    A department whose schools show no `ac-` mailbox (Saint-Barthélemy) takes the
+    domain of its academy."""
     seen: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
     domains: dict[str, Counter[str]] = defaultdict(Counter)
     for _, row in _rows(lycees, ";"):
         code = normalise_department(row["Code_departement"])
-        key = (
-            row["Libelle_departement"],
-            row["Libelle_academie"],
-            row["Libelle_region"],
-        )
-        seen[code][key] += 1
+        academy = row["Libelle_academie"]
+        seen[code][(row["Libelle_departement"], academy, row["Libelle_region"])] += 1
         domain = row["Mail"].rpartition("@")[2].lower()
         if domain.startswith("ac-"):
             domains[code][domain] += 1
+            domains[academy][domain] += 1
     result = {}
     for code, counter in seen.items():
         (name, academy, region), _ = counter.most_common(1)[0]
-        if domains[code]:
-            domain = domains[code].most_common(1)[0][0]
+        found = domains[code] or domains[academy]
+        if found:
+            domain = found.most_common(1)[0][0]
             result[code] = Department(code, name, academy, region, domain)
     return result
 
