@@ -9,7 +9,14 @@ from pydantic import BaseModel, Field
 
 from identity.api_deps import ERROR_RESPONSES, ContextDep, UowDep
 from identity.db import School
-from identity.handlers import accounts, joining, pupils, referents, schools
+from identity.handlers import (
+    accounts,
+    joining,
+    operators,
+    pupils,
+    referents,
+    schools,
+)
 from kit.auth import PrincipalDep, Role
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -91,6 +98,11 @@ class ReferentIn(BaseModel):
     academy: str | None = None
     region: str | None = None
     ministries: tuple[str, ...] = ()
+
+
+class OperatorIn(BaseModel):
+    name: str = Field(max_length=150)
+    email: str
 
 
 class AuthorisationIn(BaseModel):
@@ -349,3 +361,23 @@ async def invite_referent(
     command = referents.InviteReferent(**body.model_dump())
     async with uow:
         return _created(await referents.invite_referent(command, who, uow, ctx))
+
+
+@router.post("/operators", status_code=201, tags=["opérateurs"])
+async def invite_operator(
+    body: OperatorIn, who: PrincipalDep, uow: UowDep, ctx: ContextDep
+) -> dict[str, str]:
+    """Enregistre un opérateur (partenaire de l'API) et invite son utilisateur."""
+    async with uow:
+        new_id = await operators.invite_operator(body.name, body.email, who, uow, ctx)
+        return _created(new_id)
+
+
+@router.post("/operators/api-tokens", status_code=201, tags=["opérateurs"])
+async def issue_api_token(
+    who: PrincipalDep, uow: UowDep, ctx: ContextDep
+) -> dict[str, Any]:
+    """Clé de l'API partenaires: un jeton d'accès de longue durée (365 jours)."""
+    async with uow:
+        issued = await operators.issue_api_token(who, uow, ctx)
+    return {"token": issued.token, "jti": issued.jti, "expires_in": issued.expires_in}

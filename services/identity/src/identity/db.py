@@ -94,12 +94,41 @@ class User(Base):
     academy: Mapped[str | None] = mapped_column(String(60))
     region: Mapped[str | None] = mapped_column(String(60))
     ministries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operators.id"))
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     authorisation_received_on: Mapped[date | None] = mapped_column(Date)
     authorisation_recorded_by: Mapped[uuid.UUID | None] = mapped_column()
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class Operator(Base):
+    """A partner organisation that publishes offers through the partner API."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ApiToken(Base):
+    """Audit of the long-lived API tokens issued to operators (the JWT is not kept)."""
+
+    __tablename__ = "api_tokens"
+
+    jti: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("operators.id"), index=True
+    )
+    issued_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

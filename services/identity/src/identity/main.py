@@ -44,6 +44,7 @@ def make_context(settings: Settings) -> Context:
         activation_ttl=timedelta(hours=settings.activation_hours),
         reset_ttl=timedelta(minutes=settings.reset_minutes),
         refresh_ttl=timedelta(days=settings.refresh_token_days),
+        api_token_ttl=timedelta(days=settings.api_token_days),
     )
 
 

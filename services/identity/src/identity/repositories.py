@@ -8,7 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from identity.db import OneTimeToken, RefreshToken, School, SchoolClass, User
+from identity.db import (
+    ApiToken,
+    OneTimeToken,
+    Operator,
+    RefreshToken,
+    School,
+    SchoolClass,
+    User,
+)
 from identity.domain import errors
 from identity.domain.text import fold
 
@@ -175,4 +183,25 @@ class Tokens:
         return (await self.session.scalars(statement)).all()
 
     def add(self, token: OneTimeToken | RefreshToken) -> None:
+        self.session.add(token)
+
+
+class Operators:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, operator_id: uuid.UUID) -> Operator | None:
+        return await self.session.get(Operator, operator_id)
+
+    async def name_taken(self, name: str) -> bool:
+        found = await self.session.scalar(
+            select(Operator.id).where(func.lower(Operator.name) == name.lower())
+        )
+        return found is not None
+
+    async def add(self, operator: Operator) -> None:
+        self.session.add(operator)
+        await self.session.flush()
+
+    def add_api_token(self, token: ApiToken) -> None:
         self.session.add(token)

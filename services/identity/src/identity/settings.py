@@ -26,6 +26,7 @@ class Settings(DatabaseSettings):
     )
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=90)
+    api_token_days: int = Field(default=365, ge=1, le=730)
     activation_hours: int = Field(default=72, ge=1)
     reset_minutes: int = Field(default=60, ge=5)
     public_base_url: str = "http://127.0.0.1:8001"

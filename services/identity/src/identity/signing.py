@@ -41,7 +41,11 @@ class Signer:
         )
         return {"keys": [jwk | {"kid": self.kid, "use": "sig", "alg": ALGORITHM}]}
 
-    def access_token(self, principal: Principal, **extra: Any) -> str:
+    def access_token(
+        self, principal: Principal, *, ttl_seconds: int | None = None, **extra: Any
+    ) -> str:
+        """A signed access token; `ttl_seconds` overrides the short default (the
+        long-lived API tokens of operators)."""
         now = int(time.time())
         claims = (
             principal.claims()
@@ -50,8 +54,8 @@ class Signer:
                 "iss": ISSUER,
                 "aud": AUDIENCE,
                 "iat": now,
-                "exp": now + self.ttl_seconds,
-                "jti": uuid.uuid4().hex,
+                "exp": now + (ttl_seconds or self.ttl_seconds),
+                "jti": extra.pop("jti", None) or uuid.uuid4().hex,
                 "typ": "access",
             }
         )

@@ -13,9 +13,17 @@ from aiokafka import AIOKafkaConsumer
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from contracts import TOPICS, EventBase
-from identity.db import OneTimeToken, RefreshToken, School, SchoolClass, User
+from identity.db import (
+    ApiToken,
+    OneTimeToken,
+    Operator,
+    RefreshToken,
+    School,
+    SchoolClass,
+    User,
+)
 from identity.domain.text import fold
-from identity.repositories import Classes, Schools, Tokens, Users
+from identity.repositories import Classes, Operators, Schools, Tokens, Users
 from identity.senders import Message
 from identity.uow import UnitOfWork
 
@@ -173,6 +181,24 @@ class FakeTokens(Tokens):
             self.refresh_rows[token.token_hash] = token
 
 
+class FakeOperators(Operators):
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Operator] = {}
+        self.api_tokens: list[ApiToken] = []
+
+    async def get(self, operator_id: uuid.UUID) -> Operator | None:
+        return self.rows.get(operator_id)
+
+    async def name_taken(self, name: str) -> bool:
+        return any(op.name.lower() == name.lower() for op in self.rows.values())
+
+    async def add(self, operator: Operator) -> None:
+        self.rows[operator.id] = operator
+
+    def add_api_token(self, token: ApiToken) -> None:
+        self.api_tokens.append(token)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Repositories in memory; what was committed is kept for assertions."""
 
@@ -180,12 +206,14 @@ class FakeUnitOfWork(UnitOfWork):
     users: FakeUsers
     classes: FakeClasses
     tokens: FakeTokens
+    operators: FakeOperators
 
     def __init__(self) -> None:
         self.schools = FakeSchools()
         self.users = FakeUsers()
         self.classes = FakeClasses(self.users)
         self.tokens = FakeTokens()
+        self.operators = FakeOperators()
         self.committed_events: list[EventBase] = []
         self.sent: list[Message] = []
         self.commits = 0

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import EventBase
 from identity.db import OUTBOX
-from identity.repositories import Classes, Schools, Tokens, Users
+from identity.repositories import Classes, Operators, Schools, Tokens, Users
 from identity.senders import Message
 from kit.messaging.outbox import add_events
 
@@ -31,6 +31,7 @@ class UnitOfWork:
         self.users = Users(self.session)
         self.classes = Classes(self.session)
         self.tokens = Tokens(self.session)
+        self.operators = Operators(self.session)
         self.events: list[EventBase] = []
         self.messages: list[Message] = []
         return self

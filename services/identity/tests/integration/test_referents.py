@@ -55,3 +55,39 @@ async def test_admin_invites_an_academy_referent(
     assert missing.json()["error"]["code"] == "invalid_input"
     anonymous = await client.post("/referents", json=body)
     assert anonymous.status_code == 401
+
+
+async def test_operator_api_key_is_verified_like_any_access_token(
+    app: FastAPI, client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    from sqlalchemy import select
+
+    from identity.db import ApiToken
+
+    admin_email = f"admin-{uuid.uuid4().hex[:8]}@exemple.fr"
+    uow = UnitOfWork(app.state.sessions, on_commit=app.state.after_commit)
+    async with uow:
+        await invite_admin(admin_email, uow, app.state.context)
+    admin = await accept_and_login(client, mailbox, admin_email)
+    operator_email = f"api-{uuid.uuid4().hex[:8]}@partenaire.fr"
+    name = f"Partenaire {uuid.uuid4().hex[:6]}"
+    created = await client.post(
+        "/operators", json={"name": name, "email": operator_email}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    operator = await accept_and_login(client, mailbox, operator_email)
+    issued = await client.post("/operators/api-tokens", headers=operator)
+    assert issued.status_code == 201
+    verifier = TokenVerifier((await client.get("/.well-known/jwks.json")).json())
+    principal = verifier.verify(issued.json()["token"])
+    assert (principal.role, str(principal.operator_id)) == (
+        Role.OPERATOR,
+        created.json()["id"],
+    )
+    async with app.state.sessions() as session:
+        audit = await session.scalar(
+            select(ApiToken).where(ApiToken.jti == issued.json()["jti"])
+        )
+    assert audit is not None
+    refused = await client.post("/operators/api-tokens", headers=admin)
+    assert refused.json()["error"]["code"] == "forbidden"

@@ -367,3 +367,46 @@ class TestReferents:
         with pytest.raises(errors.InvalidInput):
             async with uow:
                 await referents.invite_referent(teacher_role, admin, uow, ctx)
+
+
+class TestOperators:
+    async def test_operator_gets_a_long_lived_api_key(
+        self, uow: FakeUnitOfWork, ctx: Context
+    ) -> None:
+        from identity.handlers import operators
+
+        admin = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
+        async with uow:
+            operator_id = await operators.invite_operator(
+                "Association Tremplin", "api@tremplin.fr", admin, uow, ctx
+            )
+        with pytest.raises(errors.InvalidInput):
+            async with uow:
+                await operators.invite_operator(
+                    "association tremplin", "b@tremplin.fr", admin, uow, ctx
+                )
+        async with uow:
+            user_id = await schools.accept_invitation(
+                link_token(uow.sent[-1]), PASSWORD, "A", "B", uow, ctx
+            )
+        caller = Principal(user_id=user_id, role=Role.OPERATOR, operator_id=operator_id)
+        async with uow:
+            issued = await operators.issue_api_token(caller, uow, ctx)
+        principal = TokenVerifier(ctx.signer.jwks()).verify(issued.token)
+        assert (principal.role, principal.operator_id) == (Role.OPERATOR, operator_id)
+        claims = jwt.decode(issued.token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 365 * 24 * 3600
+        assert claims["jti"] == issued.jti == uow.operators.api_tokens[0].jti
+
+    async def test_only_operators_get_api_keys(
+        self, uow: FakeUnitOfWork, ctx: Context
+    ) -> None:
+        from identity.handlers import operators
+
+        head = await registered_head(uow, ctx)
+        with pytest.raises(errors.Forbidden):
+            async with uow:
+                await operators.issue_api_token(head, uow, ctx)
+        with pytest.raises(errors.Forbidden):
+            async with uow:
+                await operators.invite_operator("X", "x@x.fr", head, uow, ctx)

@@ -15,7 +15,7 @@ from identity.domain.permissions import (
 )
 from kit.auth import Principal, Role
 
-CLASS = uuid.uuid4()
+CLASS, OPERATOR = uuid.uuid4(), uuid.uuid4()
 HOME = Resource("0930893R", CLASS, "93", "Créteil", "Ile-de-France")
 # Where a resource can sit relative to the caller, from nearest to farthest.
 PLACES: dict[str, Resource] = {
@@ -25,15 +25,19 @@ PLACES: dict[str, Resource] = {
     "own_academy": Resource("0941234A", None, "94", "Créteil", "Ile-de-France"),
     "own_region": Resource("0781234A", None, "78", "Versailles", "Ile-de-France"),
     "elsewhere": Resource("0350044H", None, "35", "Rennes", "Bretagne"),
+    "own_operator": Resource(operator_id=OPERATOR),
+    "other_operator": Resource(operator_id=uuid.uuid4()),
 }
+GEOGRAPHY = ["own_class", "own_school", "own_department", "own_academy", "own_region"]
 REACH: dict[Scope | None, set[str]] = {
     None: set(),
-    Scope.OWN_CLASS: {"own_class"},
-    Scope.OWN_SCHOOL: {"own_class", "own_school"},
-    Scope.OWN_DEPARTMENT: {"own_class", "own_school", "own_department"},
-    Scope.OWN_ACADEMY: {"own_class", "own_school", "own_department", "own_academy"},
-    Scope.OWN_REGION: set(PLACES) - {"elsewhere"},
+    Scope.OWN_CLASS: set(GEOGRAPHY[:1]),
+    Scope.OWN_SCHOOL: set(GEOGRAPHY[:2]),
+    Scope.OWN_DEPARTMENT: set(GEOGRAPHY[:3]),
+    Scope.OWN_ACADEMY: set(GEOGRAPHY[:4]),
+    Scope.OWN_REGION: set(GEOGRAPHY),
     Scope.NATIONAL: set(PLACES),
+    Scope.OWN_OPERATOR: {"own_operator"},
 }
 # What the matrix must say: (role, action) -> scope; anything absent is refused.
 EXPECTED: dict[tuple[Role, Action], Scope] = {
@@ -78,6 +82,8 @@ EXPECTED: dict[tuple[Role, Action], Scope] = {
     (Role.ADMIN, Action.SCHOOL_VIEW_FOLLOW_UP): Scope.NATIONAL,
     (Role.ADMIN, Action.USER_ANONYMISE): Scope.NATIONAL,
     (Role.ADMIN, Action.REFERENT_INVITE): Scope.NATIONAL,
+    (Role.ADMIN, Action.OPERATOR_INVITE): Scope.NATIONAL,
+    (Role.OPERATOR, Action.OPERATOR_ISSUE_API_KEY): Scope.OWN_OPERATOR,
 }
 CELLS = [
     (role, action, place) for role in Role for action in Action for place in PLACES
@@ -85,10 +91,12 @@ CELLS = [
 
 
 def caller(role: Role) -> Principal:
-    """A caller whose home is HOME (school, class, department, academy, region)."""
+    """A caller whose home is HOME (school, class, department, academy, region)
+    and OPERATOR."""
     return Principal(
         user_id=uuid.uuid4(),
         role=role,
+        operator_id=OPERATOR,
         school_uai=HOME.school_uai,
         class_id=HOME.class_id,
         department_code=HOME.department_code,

@@ -25,6 +25,8 @@ class Action(enum.StrEnum):
     PUPIL_PRINT_AUTHORISATION_FORM = "pupil.print_authorisation_form"
     USER_ANONYMISE = "user.anonymise"
     REFERENT_INVITE = "referent.invite"
+    OPERATOR_INVITE = "operator.invite"
+    OPERATOR_ISSUE_API_KEY = "operator.issue_api_key"
 
 
 class Scope(enum.StrEnum):
@@ -34,6 +36,7 @@ class Scope(enum.StrEnum):
     OWN_ACADEMY = "own_academy"
     OWN_REGION = "own_region"
     NATIONAL = "national"
+    OWN_OPERATOR = "own_operator"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Resource:
     department_code: str | None = None
     academy: str | None = None
     region: str | None = None
+    operator_id: uuid.UUID | None = None
 
 
 _A, _R, _S = Action, Role, Scope
@@ -78,7 +82,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
     _R.SCHOOL_ADMIN_STAFF: {**_STAFF_VIEW, **_PAPERWORK},
     _R.PUPIL: {},
     _R.EMPLOYER: {},
-    _R.OPERATOR: {},
+    _R.OPERATOR: {_A.OPERATOR_ISSUE_API_KEY: _S.OWN_OPERATOR},
     _R.REFERENT_DEPARTMENT: {_A.SCHOOL_VIEW_FOLLOW_UP: _S.OWN_DEPARTMENT},
     _R.REFERENT_ACADEMY: {_A.SCHOOL_VIEW_FOLLOW_UP: _S.OWN_ACADEMY},
     _R.REFERENT_REGION: {_A.SCHOOL_VIEW_FOLLOW_UP: _S.OWN_REGION},
@@ -87,6 +91,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
         _A.SCHOOL_VIEW_FOLLOW_UP: _S.NATIONAL,
         _A.USER_ANONYMISE: _S.NATIONAL,
         _A.REFERENT_INVITE: _S.NATIONAL,
+        _A.OPERATOR_INVITE: _S.NATIONAL,
     },
 }
 
@@ -106,6 +111,8 @@ def _within(scope: Scope, who: Principal, what: Resource) -> bool:
             )
         case Scope.OWN_SCHOOL:
             return who.school_uai is not None and who.school_uai == what.school_uai
+        case Scope.OWN_OPERATOR:
+            return who.operator_id is not None and who.operator_id == what.operator_id
         case Scope.OWN_CLASS:
             return (
                 who.school_uai == what.school_uai

@@ -23,6 +23,7 @@ class Context:
     activation_ttl: timedelta = timedelta(hours=72)
     reset_ttl: timedelta = timedelta(hours=1)
     refresh_ttl: timedelta = timedelta(days=30)
+    api_token_ttl: timedelta = timedelta(days=365)
     clock: Callable[[], datetime] = field(default=_now)
 
 

@@ -21,6 +21,7 @@ async def principal_of(user: User, uow: UnitOfWork) -> tuple[Principal, dict[str
         academy=school.academy if school else user.academy,
         region=school.region if school else user.region,
         ministries=tuple(user.ministries or ()),
+        operator_id=user.operator_id,
     )
     extra: dict[str, Any] = {}
     if principal.role is Role.PUPIL:
