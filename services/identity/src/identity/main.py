@@ -13,6 +13,7 @@ from contracts import TOPICS
 from identity.api import router
 from identity.api_deps import identity_error_handler
 from identity.db import OUTBOX
+from identity.domain.credentials import Passwords
 from identity.domain.errors import IdentityError
 from identity.handlers.context import Context
 from identity.senders import Message, Sender, SmtpSender
@@ -45,6 +46,9 @@ def make_context(settings: Settings) -> Context:
         reset_ttl=timedelta(minutes=settings.reset_minutes),
         refresh_ttl=timedelta(days=settings.refresh_token_days),
         api_token_ttl=timedelta(days=settings.api_token_days),
+        passwords=Passwords(
+            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+        ),
     )
 
 

@@ -27,6 +27,8 @@ class Settings(DatabaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=90)
     api_token_days: int = Field(default=365, ge=1, le=730)
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=32)
     activation_hours: int = Field(default=72, ge=1)
     reset_minutes: int = Field(default=60, ge=5)
     public_base_url: str = "http://127.0.0.1:8001"

@@ -6,11 +6,10 @@ from pydantic import ValidationError
 
 from identity.authorisation_form import render
 from identity.domain.credentials import (
+    Passwords,
     check_policy,
-    hash_password,
     normalise_phone,
     split_login,
-    verify_password,
 )
 from identity.domain.errors import InvalidWeeks, MalformedPhone, WeakPassword
 from identity.domain.weeks import seconde_weeks, validate_weeks
@@ -54,11 +53,17 @@ def test_weak_passwords(password: str) -> None:
 
 
 def test_argon2_round_trip() -> None:
-    stored = hash_password("Correct-Horse-42!")
-    assert stored.startswith("$argon2id$")
-    assert verify_password(stored, "Correct-Horse-42!")
-    assert not verify_password(stored, "Correct-Horse-43!")
-    assert not verify_password(None, "Correct-Horse-42!")
+    passwords = Passwords()
+    stored = passwords.hash("Correct-Horse-42!")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3")
+    assert passwords.verify(stored, "Correct-Horse-42!")
+    assert not passwords.verify(stored, "Correct-Horse-43!")
+    assert not passwords.verify(None, "Correct-Horse-42!")
+    assert not passwords.verify("pas-un-hachage", "Correct-Horse-42!")
+    cheaper = Passwords(time_cost=1, memory_kib=64)
+    assert cheaper.verify(stored, "Correct-Horse-42!")
+    with pytest.raises(WeakPassword):
+        cheaper.hash("faible")
 
 
 def test_login_identifier_is_email_or_phone() -> None:

@@ -9,6 +9,7 @@ import pytest
 from contracts.identity import v1
 from identity.db import School
 from identity.domain import errors
+from identity.domain.credentials import Passwords
 from identity.handlers import accounts, pupils, schools
 from identity.handlers.context import Context
 from identity.signing import Signer, generate_pem
@@ -28,7 +29,10 @@ def clock() -> Clock:
 @pytest.fixture
 def ctx(clock: Clock) -> Context:
     signer = Signer.from_pem(generate_pem(), ttl_seconds=900)
-    return Context(signer=signer, base_url="http://identity", clock=clock)
+    cheap = Passwords(time_cost=1, memory_kib=64)  # the policy is the same
+    return Context(
+        signer=signer, base_url="http://identity", clock=clock, passwords=cheap
+    )
 
 
 @pytest.fixture

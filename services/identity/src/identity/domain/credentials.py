@@ -16,9 +16,6 @@ from identity.domain.errors import (
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _FRENCH_MOBILE = re.compile(r"^(?:\+33|0033|0)([67]\d{8})$")
-_hasher = PasswordHasher()
-# Verified when the login is unknown, so both paths cost one argon2 verification.
-_DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 
 
 def normalise_email(raw: str) -> str:
@@ -65,15 +62,22 @@ def check_policy(password: str) -> None:
         raise WeakPassword
 
 
-def hash_password(password: str) -> str:
-    check_policy(password)
-    return _hasher.hash(password)
+class Passwords:
+    """argon2id hashing; the cost comes from settings, and hashes made with other
+    parameters still verify (argon2 stores them in the hash)."""
 
+    def __init__(self, *, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        # Verified when the login is unknown: both paths cost one verification.
+        self._dummy = self._hasher.hash("not-a-password-of-anyone")
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(
-            password_hash
-        )
-    except (VerificationError, InvalidHashError):
-        return False
+    def hash(self, password: str) -> str:
+        check_policy(password)
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            matches = self._hasher.verify(password_hash or self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return matches and password_hash is not None

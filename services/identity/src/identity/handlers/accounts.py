@@ -8,9 +8,7 @@ from identity.db import OneTimeToken, RefreshToken, User
 from identity.domain import errors
 from identity.domain.credentials import (
     contact,
-    hash_password,
     split_login,
-    verify_password,
 )
 from identity.handlers.context import (
     Context,
@@ -67,7 +65,7 @@ def activation_message(user: User, link: str) -> Message:
 async def sign_up(cmd: SignUp, uow: UnitOfWork, ctx: Context) -> uuid.UUID:
     """Employers sign up themselves; the account waits for its activation link."""
     email, phone = contact(cmd.email, cmd.phone)
-    password_hash = hash_password(cmd.password)
+    password_hash = ctx.passwords.hash(cmd.password)
     await ensure_unique(uow, email, phone)
     user = User(
         id=uuid.uuid4(),
@@ -119,7 +117,7 @@ async def login(
     now = ctx.clock()
     if user is not None and user.locked_until and user.locked_until > now:
         raise errors.AccountLocked
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None or not ctx.passwords.verify(user.password_hash, password):
         await _count_failure(user, uow, now)
         raise errors.InvalidCredentials
     if user.activated_at is None:
@@ -213,7 +211,7 @@ async def request_reset(identifier: str, uow: UnitOfWork, ctx: Context) -> None:
 async def reset_password(
     token: str, password: str, uow: UnitOfWork, ctx: Context
 ) -> None:
-    password_hash = hash_password(password)
+    password_hash = ctx.passwords.hash(password)
     stored = await use_one_time(uow, ctx, token, "reset")
     user = await uow.users.get(stored.user_id, lock=True)
     if user is None:

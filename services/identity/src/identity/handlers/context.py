@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from identity.db import OneTimeToken, User
+from identity.domain.credentials import Passwords
 from identity.signing import Signer
 from identity.uow import UnitOfWork
 
@@ -24,6 +25,7 @@ class Context:
     reset_ttl: timedelta = timedelta(hours=1)
     refresh_ttl: timedelta = timedelta(days=30)
     api_token_ttl: timedelta = timedelta(days=365)
+    passwords: Passwords = field(default_factory=Passwords)
     clock: Callable[[], datetime] = field(default=_now)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from contracts.identity import v1
 from identity.db import School, SchoolClass, User
 from identity.domain import errors
-from identity.domain.credentials import hash_password, normalise_email
+from identity.domain.credentials import normalise_email
 from identity.domain.permissions import Action, require
 from identity.domain.schools import academic_address
 from identity.domain.weeks import school_year_of, validate_weeks
@@ -42,7 +42,7 @@ async def register_school(
         )
     if school.registered_at is not None:
         raise errors.SchoolAlreadyRegistered
-    password_hash = hash_password(cmd.password)
+    password_hash = ctx.passwords.hash(cmd.password)
     await ensure_unique(uow, email, None)
     head = User(
         id=uuid.uuid4(),
@@ -172,7 +172,7 @@ async def accept_invitation(
     uow: UnitOfWork,
     ctx: Context,
 ) -> uuid.UUID:
-    password_hash = hash_password(password)
+    password_hash = ctx.passwords.hash(password)
     stored = await use_one_time(uow, ctx, token, "invitation")
     user = await uow.users.get(stored.user_id, lock=True)
     if user is None:
