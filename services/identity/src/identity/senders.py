@@ -57,11 +57,16 @@ class RecordingSender:
         self.sent.append(message)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Debugging
 
-    controller = Controller(Debugging(), hostname="127.0.0.1", port=1025)
+    parser = argparse.ArgumentParser(description="Boîte SMTP locale de développement.")
+    parser.add_argument("--port", type=int, default=1025)
+    port = parser.parse_args(argv).port
+    controller = Controller(Debugging(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
         asyncio.run(asyncio.Event().wait())
