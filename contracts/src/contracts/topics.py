@@ -10,6 +10,7 @@ from pydantic import Field, TypeAdapter
 from contracts.applications import v1 as applications_v1
 from contracts.conventions import v1 as conventions_v1
 from contracts.envelope import EventBase
+from contracts.identity import v1 as identity_v1
 from contracts.offers import v1 as offers_v1
 
 
@@ -83,8 +84,38 @@ CONVENTIONS = Topic(
     events=conventions_v1.CONVENTION_EVENTS,
 )
 
+IDENTITY_SCHOOLS = Topic(
+    name="identity.school.v1",
+    aggregate="school",
+    description="Registration, internship weeks and search perimeter of schools.",
+    events=identity_v1.SCHOOL_EVENTS,
+)
+IDENTITY_CLASSES = Topic(
+    name="identity.school_class.v1",
+    aggregate="school_class",
+    description="Classes opened to the platform.",
+    events=identity_v1.CLASS_EVENTS,
+)
+IDENTITY_USERS = Topic(
+    name="identity.user.v1",
+    aggregate="user",
+    description=(
+        "Pupils registered and authorised, staff joined, users anonymised; "
+        "ids, school, department, grade and gender only."
+    ),
+    events=identity_v1.USER_EVENTS,
+)
+
 TOPICS: dict[str, Topic] = {
-    topic.name: topic for topic in (OFFERS, APPLICATIONS, CONVENTIONS)
+    topic.name: topic
+    for topic in (
+        OFFERS,
+        APPLICATIONS,
+        CONVENTIONS,
+        IDENTITY_SCHOOLS,
+        IDENTITY_CLASSES,
+        IDENTITY_USERS,
+    )
 }
 
 
