@@ -24,9 +24,27 @@ SERVICES = {
     "conventions": 8005,
     "stats": 8006,
 }
-LOG_DIR = Path(
-    os.environ.get("STAGE_LOG_DIR", Path(__file__).parents[2] / ".local" / "logs")
-)
+LOCAL = Path(os.environ.get("STAGE_LOCAL_DIR", Path(__file__).parents[2] / ".local"))
+LOG_DIR = Path(os.environ.get("STAGE_LOG_DIR", LOCAL / "logs"))
+SMTP_PORT = 1025
+
+
+def signing_key() -> str:
+    """Identity's Ed25519 key for development, made once under .local/."""
+    configured = os.environ.get("IDENTITY_JWT_PRIVATE_KEY")
+    if configured:
+        return configured
+    path = LOCAL / "identity" / "jwt-ed25519.pem"
+    command = [sys.executable, "-m", "identity.signing", "generate", str(path)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return str(path)
+
+
+def start_smtp_sink() -> subprocess.Popen[bytes]:
+    """A local SMTP box: every email and SMS the platform sends goes to smtp.log."""
+    log = (LOG_DIR / "smtp.log").open("ab")
+    command = [sys.executable, "-m", "identity.senders", "--port", str(SMTP_PORT)]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def healthy(port: int) -> bool:
@@ -65,7 +83,9 @@ def die_with_parent() -> None:
 def main() -> int:
     die_with_parent()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    processes = {name: start(name, port) for name, port in SERVICES.items()}
+    os.environ["IDENTITY_JWT_PRIVATE_KEY"] = signing_key()
+    processes = {"smtp": start_smtp_sink()}
+    processes |= {name: start(name, port) for name, port in SERVICES.items()}
     try:
         deadline = time.monotonic() + 60
         waiting = dict(SERVICES)
@@ -84,6 +104,7 @@ def main() -> int:
                 print(f"pas de réponse de: {', '.join(waiting)}", file=sys.stderr)  # noqa: T201
                 return 1
             time.sleep(0.3)
+        print(f"courriels et SMS envoyés: {LOG_DIR / 'smtp.log'}")  # noqa: T201
         print("Plateforme démarrée. Ctrl-C pour arrêter.")  # noqa: T201
         # Blocked only now: a mask set before starting the services would be
         # inherited by them, and they would then ignore SIGTERM.
