@@ -13,11 +13,10 @@ from uuid import UUID
 
 from pydantic import Field
 
-from contracts.common import GeoPoint, Grade, IsoWeek, Uai
+from contracts.common import Gender, GeoPoint, Grade, IsoWeek, Uai
 from contracts.envelope import EventBase, event_type_field
 
 SchoolKind = Literal["rep", "rep_plus", "qpv", "qpv_proche", "lycee"]
-Gender = Literal["m", "f", "not_said"]
 StaffRole = Literal[
     "school_head",
     "main_teacher",

@@ -1,13 +1,14 @@
-"""Views of offers (later also pupils and schools), kept from other services' events."""
+"""Views of offers, pupils and schools, kept from other services' events."""
 
 import uuid
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from applications.db import offer_views, seats_table
+from applications.db import offer_views, pupil_views, school_views, seats_table
 from contracts import EventBase
+from contracts.identity import v1 as identity
 from contracts.offers.v1 import (
     OfferPublished,
     OfferRemoved,
@@ -73,5 +74,74 @@ async def _sync_seats(
             seats_table.c.offer_id == offer_id,
             seats_table.c.week.not_in(list(weeks)),
             seats_table.c.taken == 0,
+        )
+    )
+
+
+async def apply_identity_event(event: EventBase, session: AsyncSession) -> None:
+    """Schools' weeks, and pupils with their grade, gender, class and authorisation."""
+    if isinstance(event, identity.SchoolRegistered | identity.SchoolWeeksChanged):
+        await _school(session, event)
+    elif isinstance(event, identity.PupilRegistered):
+        values = {
+            "pupil_id": event.user_id,
+            "grade": event.grade,
+            "gender": event.gender,
+            "school_uai": event.school_uai,
+            "class_id": event.class_id,
+            "department_code": event.department_code,
+        }
+        statement = insert(pupil_views).values(values | {"authorised": False})
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[pupil_views.c.pupil_id],
+                set_={k: statement.excluded[k] for k in values if k != "pupil_id"},
+            )
+        )
+    elif isinstance(event, identity.PupilAuthorised):
+        await _authorise(session, event)
+
+
+async def _school(
+    session: AsyncSession,
+    event: identity.SchoolRegistered | identity.SchoolWeeksChanged,
+) -> None:
+    if isinstance(event, identity.SchoolWeeksChanged):
+        await session.execute(
+            update(school_views)
+            .where(school_views.c.uai == event.uai)
+            .values(weeks=list(event.weeks))
+        )
+        return
+    values = {
+        "uai": event.uai,
+        "department_code": event.department_code,
+        "weeks": list(event.weeks),
+    }
+    statement = insert(school_views).values(values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[school_views.c.uai],
+            set_={"department_code": event.department_code, "weeks": list(event.weeks)},
+        )
+    )
+
+
+async def _authorise(session: AsyncSession, event: identity.PupilAuthorised) -> None:
+    # The authorisation may overtake the registration: the pupil is then created
+    # with what this event knows, and the registration fills in the gender.
+    values = {
+        "pupil_id": event.user_id,
+        "grade": event.grade,
+        "gender": "not_said",
+        "school_uai": event.school_uai,
+        "class_id": event.class_id,
+        "department_code": event.department_code,
+        "authorised": True,
+    }
+    statement = insert(pupil_views).values(values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[pupil_views.c.pupil_id], set_={"authorised": True}
         )
     )

@@ -109,6 +109,7 @@ pupil_views = Table(
     Column("gender", String(10), nullable=False),
     Column("school_uai", String(8), nullable=False, index=True),
     Column("class_id", Uuid, index=True),
+    Column("department_code", String(3), nullable=False, server_default=""),
     Column("authorised", Boolean, nullable=False, default=False),
 )
 
@@ -287,9 +288,10 @@ class SqlViews:
     async def pupil(
         self, pupil_id: uuid.UUID, *, lock: bool = False
     ) -> PupilView | None:
+        # The school's events may come after the pupil's: no weeks known yet then.
         query = (
-            select(pupil_views, school_views.c.weeks, school_views.c.department_code)
-            .join(school_views, school_views.c.uai == pupil_views.c.school_uai)
+            select(pupil_views, school_views.c.weeks)
+            .outerjoin(school_views, school_views.c.uai == pupil_views.c.school_uai)
             .where(pupil_views.c.pupil_id == pupil_id)
         )
         if lock:
@@ -302,7 +304,7 @@ class SqlViews:
             grade=row.grade,
             school_uai=row.school_uai,
             authorised=row.authorised,
-            school_weeks=frozenset(row.weeks),
+            school_weeks=frozenset(row.weeks or ()),
             gender=row.gender,
             school_department_code=row.department_code,
         )

@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from applications import api, handlers
-from applications.consumers import apply_offer_event
+from applications.consumers import apply_identity_event, apply_offer_event
 from applications.db import INBOX, OUTBOX, SqlUnitOfWork
 from applications.settings import Settings, get_settings
-from contracts.topics import APPLICATIONS, OFFERS
+from contracts.topics import APPLICATIONS, IDENTITY_SCHOOLS, IDENTITY_USERS, OFFERS
 from kit.auth import JwksProvider, TokenVerifier
 from kit.http import create_app
 from kit.logging import configure_logging
@@ -25,17 +25,18 @@ def build_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=settings.service_name, level=settings.log_level)
+        name = settings.service_name
         subscriptions = [
-            Subscription(
-                f"{settings.service_name}.offer-views", OFFERS, apply_offer_event
-            )
+            Subscription(f"{name}.offer-views", OFFERS, apply_offer_event),
+            Subscription(f"{name}.schools", IDENTITY_SCHOOLS, apply_identity_event),
+            Subscription(f"{name}.pupils", IDENTITY_USERS, apply_identity_event),
         ]
         async with running(
             settings,
             migrations=MIGRATIONS,
             outbox=OUTBOX,
             inbox=INBOX,
-            topics=[APPLICATIONS, OFFERS],
+            topics=[APPLICATIONS, OFFERS, IDENTITY_SCHOOLS, IDENTITY_USERS],
             subscriptions=subscriptions,
         ) as runtime:
             app.state.sessions, app.state.relay = runtime.sessions, runtime.relay

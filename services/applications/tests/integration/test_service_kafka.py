@@ -21,7 +21,8 @@ from applications.db import offer_views, pupil_views, school_views
 from applications.main import build_app
 from applications.settings import Settings
 from contracts.examples import offer_published, offer_snapshot
-from contracts.topics import APPLICATIONS, OFFERS
+from contracts.identity import examples as identity_examples
+from contracts.topics import APPLICATIONS, OFFERS, topic_of
 from kit.auth import Principal, Role
 from kit.messaging.publisher import KafkaPublisher, Record
 from kit.testing.tokens import TokenFactory
@@ -304,3 +305,59 @@ async def test_cv_and_follow_up_of_a_class(service: Service) -> None:
     assert (
         await service.client.get("/cv", headers=bearer(service, employer))
     ).status_code == 403
+
+
+async def test_pupils_and_school_weeks_come_from_identity_events(
+    service: Service,
+) -> None:
+    offer_id = await publish_offer(service)
+    uai, pupil_id, class_id = "0351851X", uuid.uuid4(), uuid.uuid4()
+    school = identity_examples.school_registered(uai=uai, aggregate_id=uai, weeks=(W3,))
+    registered = identity_examples.pupil_registered(
+        user_id=pupil_id, aggregate_id=str(pupil_id), school_uai=uai, class_id=class_id
+    )
+    authorised = identity_examples.pupil_authorised(
+        user_id=pupil_id, aggregate_id=str(pupil_id), school_uai=uai, class_id=class_id
+    )
+    publisher = KafkaPublisher(service.bootstrap, client_id="test")
+    await publisher.start()
+    try:
+        await publisher.send_all(
+            [
+                Record(topic_of(e).name, e.aggregate_id, e.to_json_bytes())
+                for e in (school, registered)
+            ]
+        )
+    finally:
+        await publisher.stop()
+    pupil = bearer(service, Principal(user_id=pupil_id, role=Role.PUPIL))
+    body = {"offer_id": str(offer_id), "weeks": [W3], "motivation": "Motivée."}
+    refused = None
+    for _ in range(100):
+        refused = await service.client.post("/applications", json=body, headers=pupil)
+        if refused.json()["error"]["code"] != "pupil_unknown":
+            break
+        await asyncio.sleep(0.1)
+    assert refused is not None
+    assert refused.json()["error"]["code"] == "parental_authorisation_missing"
+
+    publisher = KafkaPublisher(service.bootstrap, client_id="test")
+    await publisher.start()
+    try:
+        await publisher.send_all(
+            [
+                Record(
+                    topic_of(authorised).name,
+                    authorised.aggregate_id,
+                    authorised.to_json_bytes(),
+                )
+            ]
+        )
+    finally:
+        await publisher.stop()
+    for _ in range(100):
+        created = await service.client.post("/applications", json=body, headers=pupil)
+        if created.status_code == 201:
+            break
+        await asyncio.sleep(0.1)
+    assert created.status_code == 201, created.text
