@@ -75,6 +75,15 @@ async def public_indicators(
     return {"totals": figures["totals"], "by_sector": figures["by_sector"]}
 
 
+@router.get("/schools")
+async def schools(
+    principal: PrincipalDep, session: SessionDep, department: str | None = None
+) -> list[dict[str, Any]]:
+    """Établissements inscrits du périmètre : classes, élèves, autorisations, stages."""
+    scope = narrowed(scope_of(principal), department=department)
+    return await queries.schools(session, scope)
+
+
 def _download(
     name: str, fmt: Format, title: str, header: Sequence[str], rows: Any
 ) -> StreamingResponse:

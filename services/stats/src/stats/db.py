@@ -93,3 +93,39 @@ sectors_table = Table(
     Column("sector_id", Uuid, primary_key=True),
     Column("name", String(150), nullable=False),
 )
+
+schools_table = Table(
+    "schools",
+    metadata,
+    Column("uai", String(8), primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("department_code", String(3), nullable=False, index=True),
+    Column("academy", String(100), nullable=False),
+    Column("region", String(100), nullable=False),
+    Column("registered_at", TZ, nullable=False),
+)
+
+# Which academy and region a department belongs to, learnt from school events.
+departments_table = Table(
+    "departments",
+    metadata,
+    Column("code", String(3), primary_key=True),
+    Column("academy", String(100), nullable=False, index=True),
+    Column("region", String(100), nullable=False, index=True),
+)
+
+classes_table = Table(
+    "classes",
+    metadata,
+    Column("class_id", Uuid, primary_key=True),
+    Column("school_uai", String(8), nullable=False, index=True),
+)
+
+pupils_table = Table(
+    "pupils",
+    metadata,
+    Column("pupil_id", Uuid, primary_key=True),
+    Column("school_uai", String(8), nullable=False, index=True),
+    Column("class_id", Uuid),
+    Column("authorised", Boolean, nullable=False),
+)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
+from contracts.topics import (
+    APPLICATIONS,
+    CONVENTIONS,
+    IDENTITY_CLASSES,
+    IDENTITY_SCHOOLS,
+    IDENTITY_USERS,
+    OFFERS,
+)
 from kit.auth import JwksProvider, TokenVerifier
 from kit.http import create_app
 from kit.logging import configure_logging
@@ -19,7 +26,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 DESCRIPTION = (
     "Indicateurs pour les référents de l'État, exports et statistiques publiques."
 )
-TOPICS = (OFFERS, APPLICATIONS, CONVENTIONS)
+TOPICS = (
+    OFFERS,
+    APPLICATIONS,
+    CONVENTIONS,
+    IDENTITY_SCHOOLS,
+    IDENTITY_CLASSES,
+    IDENTITY_USERS,
+)
 
 
 def build_app(settings: Settings) -> FastAPI:

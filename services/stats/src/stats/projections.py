@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import EventBase
 from contracts.applications import v1 as applications
 from contracts.conventions import v1 as conventions
+from contracts.identity import v1 as identity
 from contracts.offers.v1 import (
     OFFER_EVENTS,
     OfferPublished,
@@ -19,7 +20,16 @@ from contracts.offers.v1 import (
     OfferUnpublished,
     OfferUpdated,
 )
-from stats.db import applications_table, counters_table, offers_table, sectors_table
+from stats.db import (
+    applications_table,
+    classes_table,
+    counters_table,
+    departments_table,
+    offers_table,
+    pupils_table,
+    schools_table,
+    sectors_table,
+)
 
 Metric = Literal["applications", "internships", "signed"]
 OfferEvent = OfferPublished | OfferUpdated | OfferUnpublished | OfferRemoved
@@ -38,6 +48,57 @@ async def apply(event: EventBase, session: AsyncSession) -> None:
         await _application(event, session)
     elif isinstance(event, conventions.ConventionEvent):
         await _convention(event, session)
+    elif isinstance(event, identity.SchoolRegistered):
+        await _school(event, session)
+    elif isinstance(event, identity.ClassCreated):
+        row = {"class_id": event.class_id, "school_uai": event.school_uai}
+        await session.execute(
+            insert(classes_table).values(row).on_conflict_do_nothing()
+        )
+    elif isinstance(event, identity.PupilRegistered | identity.PupilAuthorised):
+        await _pupil(event, session)
+
+
+async def _school(event: identity.SchoolRegistered, session: AsyncSession) -> None:
+    school = {
+        "uai": event.uai,
+        "kind": event.kind,
+        "department_code": event.department_code,
+        "academy": event.academy,
+        "region": event.region,
+        "registered_at": event.occurred_at,
+    }
+    await session.execute(insert(schools_table).values(school).on_conflict_do_nothing())
+    department = {
+        "code": event.department_code,
+        "academy": event.academy,
+        "region": event.region,
+    }
+    await session.execute(
+        insert(departments_table).values(department).on_conflict_do_nothing()
+    )
+
+
+async def _pupil(
+    event: identity.PupilRegistered | identity.PupilAuthorised, session: AsyncSession
+) -> None:
+    authorised = isinstance(event, identity.PupilAuthorised)
+    values = {
+        "pupil_id": event.user_id,
+        "school_uai": event.school_uai,
+        "class_id": event.class_id,
+        "authorised": authorised,
+    }
+    statement = insert(pupils_table).values(values)
+    # Once authorised, always authorised, whichever of the two events comes first.
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["pupil_id"],
+            set_={
+                "authorised": pupils_table.c.authorised | statement.excluded.authorised
+            },
+        )
+    )
 
 
 async def _offer(event: OfferEvent, session: AsyncSession) -> None:

@@ -6,7 +6,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stats.db import counters_table, offers_table, sectors_table
+from stats.db import (
+    applications_table,
+    classes_table,
+    counters_table,
+    departments_table,
+    offers_table,
+    pupils_table,
+    schools_table,
+    sectors_table,
+)
 from stats.scope import Scope
 
 GENDERS = ("f", "m", "not_said")
@@ -17,6 +26,16 @@ def _where(table: Any, scope: Scope, school_year: int | None) -> ColumnElement[b
     conditions: list[ColumnElement[bool]] = [true()]
     if scope.departments is not None:
         conditions.append(table.c.department_code.in_(sorted(scope.departments)))
+    if scope.academy is not None:
+        academy = select(departments_table.c.code).where(
+            departments_table.c.academy == scope.academy
+        )
+        conditions.append(table.c.department_code.in_(academy))
+    if scope.region is not None:
+        region = select(departments_table.c.code).where(
+            departments_table.c.region == scope.region
+        )
+        conditions.append(table.c.department_code.in_(region))
     if scope.ministries is not None:
         conditions.append(table.c.is_public.is_(True))
         conditions.append(table.c.ministry.in_(sorted(scope.ministries)))
@@ -141,3 +160,62 @@ async def offers_rows(
     result = await session.stream(query)
     async for row in result:
         yield tuple(row)
+
+
+async def schools(session: AsyncSession, scope: Scope) -> list[dict[str, Any]]:
+    """Per registered school: classes, pupils, authorised, and where the pupils are."""
+    best = (
+        select(
+            applications_table.c.pupil_id,
+            func.bool_or(applications_table.c.approved_at.is_not(None)).label(
+                "confirmed"
+            ),
+        )
+        .group_by(applications_table.c.pupil_id)
+        .subquery()
+    )
+    classes = (
+        select(classes_table.c.school_uai, func.count().label("classes"))
+        .group_by(classes_table.c.school_uai)
+        .subquery()
+    )
+    pupils = (
+        select(
+            pupils_table.c.school_uai,
+            func.count().label("pupils"),
+            func.count().filter(pupils_table.c.authorised).label("authorised"),
+            func.count().filter(best.c.pupil_id.is_(None)).label("without_application"),
+            func.count().filter(best.c.pupil_id.is_not(None)).label("with_application"),
+            func.count().filter(best.c.confirmed).label("confirmed"),
+        )
+        .outerjoin(best, best.c.pupil_id == pupils_table.c.pupil_id)
+        .group_by(pupils_table.c.school_uai)
+        .subquery()
+    )
+    counts = (
+        "pupils",
+        "authorised",
+        "without_application",
+        "with_application",
+        "confirmed",
+    )
+    query = (
+        select(
+            schools_table.c.uai,
+            schools_table.c.kind,
+            schools_table.c.department_code,
+            func.coalesce(classes.c.classes, 0).label("classes"),
+            *[func.coalesce(pupils.c[name], 0).label(name) for name in counts],
+        )
+        .outerjoin(classes, classes.c.school_uai == schools_table.c.uai)
+        .outerjoin(pupils, pupils.c.school_uai == schools_table.c.uai)
+        .where(
+            _where(
+                schools_table,
+                Scope(scope.departments, None, scope.academy, scope.region),
+                None,
+            )
+        )
+        .order_by(schools_table.c.department_code, schools_table.c.uai)
+    )
+    return [dict(row._mapping) for row in await session.execute(query)]

@@ -19,6 +19,8 @@ class Scope:
 
     departments: frozenset[str] | None = None
     ministries: frozenset[str] | None = None
+    academy: str | None = None
+    region: str | None = None
 
 
 EVERYTHING = Scope()
@@ -36,6 +38,10 @@ def scope_of(principal: Principal) -> Scope:
         )
     if principal.role is Role.REFERENT_DEPARTMENT and principal.department_code:
         return Scope(departments=frozenset({principal.department_code}))
+    if principal.role is Role.REFERENT_ACADEMY and principal.academy:
+        return Scope(academy=principal.academy)
+    if principal.role is Role.REFERENT_REGION and principal.region:
+        return Scope(region=principal.region)
     raise OutOfScope("Ces statistiques sont réservées aux référents de l'État.")
 
 
@@ -45,4 +51,10 @@ def narrowed(scope: Scope, *, department: str | None) -> Scope:
         return scope
     if scope.departments is not None and department not in scope.departments:
         raise OutOfScope("Ce département n'est pas dans votre périmètre.")
-    return Scope(departments=frozenset({department}), ministries=scope.ministries)
+    # Academy and region stay as they are: a department outside them matches nothing.
+    return Scope(
+        departments=frozenset({department}),
+        ministries=scope.ministries,
+        academy=scope.academy,
+        region=scope.region,
+    )

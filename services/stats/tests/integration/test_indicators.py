@@ -299,3 +299,83 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
                 403,
                 "out_of_scope",
             )
+
+
+async def test_schools_follow_up_and_academy_scope(
+    consumer: tuple[EventConsumer, async_sessionmaker[AsyncSession]],
+) -> None:
+    from contracts.identity import examples as identity_examples
+    from stats import queries
+    from stats.scope import scope_of
+
+    handler, sessions = consumer
+    events = story()
+    uai = "0350913C"
+    school = identity_examples.school_registered(
+        uai=uai,
+        aggregate_id=uai,
+        department_code="35",
+        academy="Rennes",
+        region="Bretagne",
+    )
+    class_id = uuid.uuid4()
+    klass = identity_examples.class_created(
+        class_id=class_id,
+        aggregate_id=str(class_id),
+        school_uai=uai,
+        department_code="35",
+    )
+    pupils: list[EventBase] = []
+    for submitted in events[2:5]:
+        assert isinstance(submitted, applications.ApplicationSubmitted)
+        pupil_id = submitted.application.pupil_id
+        pupils.append(
+            identity_examples.pupil_authorised(
+                user_id=pupil_id,
+                aggregate_id=str(pupil_id),
+                school_uai=uai,
+                class_id=class_id,
+                department_code="35",
+            )
+        )
+    idle = uuid.uuid4()
+    pupils.append(
+        identity_examples.pupil_registered(
+            user_id=idle,
+            aggregate_id=str(idle),
+            school_uai=uai,
+            class_id=class_id,
+            department_code="35",
+        )
+    )
+    await feed(handler, [school, klass, *pupils, *events])
+    rennes = scope_of(
+        Principal(user_id=uuid.uuid4(), role=Role.REFERENT_ACADEMY, academy="Rennes")
+    )
+    async with sessions() as session:
+        [row] = await queries.schools(session, rennes)
+        elsewhere = scope_of(
+            Principal(
+                user_id=uuid.uuid4(), role=Role.REFERENT_ACADEMY, academy="Créteil"
+            )
+        )
+        assert await queries.schools(session, elsewhere) == []
+    assert (row["uai"], row["classes"], row["pupils"], row["authorised"]) == (
+        uai,
+        1,
+        4,
+        3,
+    )
+    # Three pupils applied; one is confirmed (the other confirmed one cancelled).
+    assert (row["with_application"], row["without_application"], row["confirmed"]) == (
+        3,
+        1,
+        1,
+    )
+    academy = await figures(
+        sessions,
+        Principal(user_id=uuid.uuid4(), role=Role.REFERENT_ACADEMY, academy="Rennes"),
+    )
+    assert (
+        academy["totals"]["applications"]["total"] == 2
+    )  # the pupil of the 13 is outside
