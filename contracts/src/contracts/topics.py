@@ -67,7 +67,16 @@ OFFERS = Topic(
     compacted=True,
 )
 
-TOPICS: dict[str, Topic] = {topic.name: topic for topic in (OFFERS,)}
+OFFER_FEED_REJECTIONS = Topic(
+    name="offers.feed_rejection.v1",
+    aggregate="feed_row",
+    description="Dead letters of feed ingestion: rows of a feed that could not be read.",
+    events=(offers_v1.FeedRowRejected,),
+)
+
+TOPICS: dict[str, Topic] = {
+    topic.name: topic for topic in (OFFERS, OFFER_FEED_REJECTIONS)
+}
 
 
 def topic_of(event: EventBase) -> Topic:
