@@ -26,7 +26,8 @@ def new_operator(
             headers=admin_headers,
         )
         assert response.status_code == 201, response.text
-        return response.json() | {"email": email, "password": password}
+        created: dict[str, str] = response.json()
+        return created | {"email": email, "password": password}
 
     return create
 
