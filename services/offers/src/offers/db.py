@@ -96,7 +96,7 @@ feed_runs = Table(
 )
 
 
-def _row(offer: Offer, content_hash: str) -> dict[str, Any]:
+def row_of_offer(offer: Offer, content_hash: str) -> dict[str, Any]:
     return {
         "id": offer.id,
         "version": offer.version,
@@ -118,7 +118,7 @@ def _row(offer: Offer, content_hash: str) -> dict[str, Any]:
     }
 
 
-def _offer(row: Any) -> Offer:
+def offer_of_row(row: Any) -> Offer:
     return Offer(
         id=row.id,
         content=OfferContent.model_validate(row.content),
@@ -163,7 +163,7 @@ class SqlOfferRepository:
                 select(offers).where(offers.c.id == offer_id).with_for_update()
             )
         ).one_or_none()
-        return _offer(row) if row else None
+        return offer_of_row(row) if row else None
 
     async def by_remote_ids(
         self, *, remote_ids: Sequence[str], source: str | None = None
@@ -172,18 +172,18 @@ class SqlOfferRepository:
         if source is not None:
             query = query.where(offers.c.source == source)
         rows = await self._session.execute(query.with_for_update())
-        return [_offer(row) for row in rows]
+        return [offer_of_row(row) for row in rows]
 
     async def add(self, offer: Offer) -> None:
         await self.add_many([offer])
 
     async def add_many(self, new: Iterable[Offer]) -> None:
-        rows = [_row(offer, content_hash(offer)) for offer in new]
+        rows = [row_of_offer(offer, content_hash(offer)) for offer in new]
         if rows:
             await self._session.execute(insert(offers), rows)
 
     async def save(self, offer: Offer) -> None:
-        values = _row(offer, content_hash(offer))
+        values = row_of_offer(offer, content_hash(offer))
         await self._session.execute(
             update(offers)
             .where(offers.c.id == offer.id)
@@ -194,20 +194,20 @@ class SqlOfferRepository:
         query = select(offers).where(
             offers.c.team_id == team_id, offers.c.status != "removed"
         )
-        return [_offer(row) for row in await self._session.execute(query)]
+        return [offer_of_row(row) for row in await self._session.execute(query)]
 
     async def of_source(self, source: str) -> list[Offer]:
         query = select(offers).where(
             offers.c.source == source, offers.c.status != "removed"
         )
-        return [_offer(row) for row in await self._session.execute(query)]
+        return [offer_of_row(row) for row in await self._session.execute(query)]
 
     async def stale(self, *, today: date) -> list[Offer]:
         query = select(offers).where(
             offers.c.status == "published",
             (offers.c.last_day < today) | (offers.c.seats_taken >= _seats()),
         )
-        return [_offer(row) for row in await self._session.execute(query)]
+        return [offer_of_row(row) for row in await self._session.execute(query)]
 
 
 def _seats() -> Any:

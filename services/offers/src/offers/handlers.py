@@ -40,9 +40,9 @@ class Catalog:
 
 @dataclass(frozen=True)
 class Owner:
-    """Who writes offers: an employer's team, or a partner (source + team)."""
+    """Who writes offers: an employer's team, a partner or a feed (`source`)."""
 
-    team_id: uuid.UUID
+    team_id: uuid.UUID | None
     source: str = "employer"
 
 
@@ -95,9 +95,10 @@ async def create_offer(
 ) -> Offer:
     offer = new_offer(content, catalog, owner=owner)
     now = now_utc()
-    offer.created(now=now)
     if publish_now:
-        publish(offer, now)
+        check_publishable(offer, now.date())
+        offer.status = "published"
+    offer.created(now=now)
     async with uow:
         await uow.offers.add(offer)
         await uow.commit(offer.events)
@@ -120,7 +121,7 @@ async def get_offer(uow: UnitOfWork, offer_id: uuid.UUID, *, owner: Owner) -> Of
 
 async def list_offers(uow: UnitOfWork, *, owner: Owner) -> list[Offer]:
     async with uow:
-        return await uow.offers.of_team(owner.team_id)
+        return await uow.offers.of_team(owner.team_id) if owner.team_id else []
 
 
 async def edit_offer(
@@ -235,8 +236,9 @@ async def partner_create(
     """Partner offers are published at once, as in the predecessor's API."""
     offer = new_offer(content, catalog, owner=owner, remote_id=remote_id)
     now = now_utc()
+    check_publishable(offer, now.date())
+    offer.status = "published"
     offer.created(now=now)
-    publish(offer, now)
     async with uow:
         await ensure_remote_id_free(uow, source=owner.source, remote_id=remote_id)
         await uow.offers.add(offer)

@@ -23,6 +23,7 @@ from kit.migrations import upgrade
 from offers import admin, api, partner
 from offers.db import SqlUnitOfWork, outbox
 from offers.domain.errors import OffersError
+from offers.feeds import FeedRunner
 from offers.geodata import geocoder, sectors
 from offers.handlers import Catalog, flag_stale_offers
 from offers.operators import OperatorStore, PartnerTokens, Throttle
@@ -113,6 +114,13 @@ def build_app(
             config.partner_jwt_secret.get_secret_value(), hours=config.partner_jwt_hours
         )
         state.throttle = Throttle()
+        state.feeds = FeedRunner(
+            sessions,
+            state.catalog,
+            batch_size=config.feed_batch_size,
+            on_commit=relay.notify,
+        )
+        state.feed_tasks = set()
         state.token_verifier = token_verifier or await TokenVerifier.fetch(
             config.identity_jwks_url
         )

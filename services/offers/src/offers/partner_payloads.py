@@ -74,6 +74,7 @@ class PartnerOfferIn(BaseModel):
     qpv: bool | None = None
     grades: list[Literal["seconde", "troisieme", "quatrieme"]] | None = None
     siret: str | None = None
+    ministry: str | None = None
     published_at: datetime | None = None
 
 
@@ -119,6 +120,7 @@ DIRECT = {
     "rep": "rep",
     "qpv": "qpv",
     "siret": "siret",
+    "ministry": "ministry",
 }
 
 

@@ -39,11 +39,10 @@ class TestCreate:
         assert (event.version, event.status) == (1, "draft")  # type: ignore[attr-defined]
         assert uow.committed.rows[offer_id].status == "draft"
 
-    async def test_publish_now_gives_two_versions(self, uow: FakeUnitOfWork) -> None:
+    async def test_publish_now_is_one_change(self, uow: FakeUnitOfWork) -> None:
         await created(uow, publish_now=True)
         assert [(e.event_type, e.version) for e in uow.events] == [  # type: ignore[attr-defined]
-            ("offer.drafted", 1),
-            ("offer.published", 2),
+            ("offer.published", 1)
         ]
 
     async def test_snapshot_carries_the_searchable_fields(
@@ -118,7 +117,7 @@ class TestEditCopyRenew:
         )
         last = uow.events[-1]
         assert last.event_type == "offer.updated"
-        assert (last.status, last.version) == ("published", 3)  # type: ignore[attr-defined]
+        assert (last.status, last.version) == ("published", 2)  # type: ignore[attr-defined]
         assert last.offer.title == "Nouveau titre"  # type: ignore[attr-defined]
 
     async def test_duplicate_is_a_new_draft(self, uow: FakeUnitOfWork) -> None:
