@@ -118,7 +118,7 @@ async def test_report_idempotence_and_full_sync(
     )
     assert (synced.updated, synced.unchanged, synced.unpublished) == (1, 99, 20)
     async with sessions() as session:
-        statuses = dict(
+        statuses: dict[str, int] = dict(
             (
                 await session.execute(
                     select(offers.c.status, func.count())
