@@ -12,6 +12,7 @@ unpublished at the end.
 import asyncio
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,9 +64,13 @@ class RunReport:
     rejections: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     seen: set[str] = field(default_factory=set, repr=False)
+    reason_codes: Counter[str] = field(default_factory=Counter, repr=False)
 
-    def reject(self, row: RawRow, reason: str) -> FeedRowRejected:
+    def reject(
+        self, row: RawRow, reason: str, code: str = "unreadable_row"
+    ) -> FeedRowRejected:
         self.rejected += 1
+        self.reason_codes[code] += 1
         if len(self.rejections) < MAX_KEPT_REJECTIONS:
             self.rejections.append({"row": row.number, "reason": reason})
         return FeedRowRejected(
@@ -110,6 +115,12 @@ def reason_of(exc: Exception) -> str:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
         return "Champs invalides: " + ", ".join(fields)
     return repr(exc)
+
+
+def code_of(exc: Exception) -> str:
+    if isinstance(exc, OffersError):
+        return exc.code
+    return "invalid_fields" if isinstance(exc, ValidationError) else "unreadable_row"
 
 
 def batches(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -207,7 +218,7 @@ class FeedRunner:
                 prepared.append(self._prepare(report, row, now))
             except (ValueError, OffersError) as exc:
                 problem = row.problem if row.fields is None else reason_of(exc)
-                events.append(report.reject(row, problem))
+                events.append(report.reject(row, problem, code_of(exc)))
         async with self._sessions() as session, session.begin():
             existing = await self._existing(session, report, prepared)
             new: list[Offer] = []
@@ -216,7 +227,7 @@ class FeedRunner:
                 try:
                     offer = self._apply(report, item, existing.get(item.remote_id), now)
                 except OffersError as exc:
-                    events.append(report.reject(item.row, exc.message))
+                    events.append(report.reject(item.row, exc.message, exc.code))
                     continue
                 if offer is not None:
                     (changed if item.remote_id in existing else new).append(offer)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.common import GeoPoint
-from offers.domain.errors import OffersError
+from offers.domain.errors import InvalidOffer, OffersError
 from offers.domain.lifecycle import Offer
 from offers.domain.model import OfferContent, school_year_of
 from offers.geodata import geocoder, sectors
@@ -82,14 +82,14 @@ def _sector(value: SectorField) -> uuid.UUID:
     known = sectors()
     if isinstance(value, SectorRef):
         value = value.sector_uuid or value.id or ""
-    if isinstance(value, int):
-        if 1 <= value <= len(known):
-            return known[value - 1].id
-        raise BadArgument(f"Secteur {value} inconnu.")
+    if isinstance(value, int) and 1 <= value <= len(known):
+        return known[value - 1].id
     try:
         return uuid.UUID(str(value))
     except ValueError as exc:
-        raise BadArgument(f"Secteur {value} inconnu.") from exc
+        raise InvalidOffer(
+            "sector_unknown", f"Secteur « {value} » hors nomenclature ONISEP."
+        ) from exc
 
 
 def seconde_weeks(period: int, today: date) -> tuple[str, ...]:
