@@ -11,6 +11,7 @@ unpublished at the end.
 
 import asyncio
 import hashlib
+import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts import EventBase
+from contracts import EventBase, topic_of
 from contracts.offers.v1 import FeedRowRejected
 from kit.messaging.outbox import add_events
 from offers.db import feed_runs, now_utc, offer_of_row, offers, outbox, row_of_offer
@@ -178,7 +179,8 @@ class FeedRunner:
         finally:
             self._busy.discard(report.feed)
             await self._save(report, finished=True)
-        log.info("feed_run_finished", feed=report.feed, **report.counters())
+        counters = report.counters() | {"rejections": len(report.rejections)}
+        log.info("feed_run_finished", feed=report.feed, **counters)
         return report
 
     async def run(
@@ -295,13 +297,14 @@ class FeedRunner:
         events: list[EventBase],
     ) -> None:
         if new:
-            await session.execute(
-                insert(offers),
+            await copy_rows(
+                session,
+                offers.name,
                 [row_of_offer(offer, digest(offer.content)) for offer in new],
             )
         if changed:
             await save_many(session, changed)
-        await add_events(session, outbox, *events)
+        await copy_rows(session, outbox.name, [outbox_row(event) for event in events])
 
     async def _sweep(self, report: RunReport) -> None:
         """Full sync: the feed's visible offers it no longer lists are withdrawn."""
@@ -347,6 +350,39 @@ class FeedRunner:
             query = query.where(feed_runs.c.feed == feed)
         async with self._sessions() as session:
             return [row._asdict() for row in await session.execute(query)]
+
+
+def outbox_row(event: EventBase) -> dict[str, Any]:
+    """The columns `kit.messaging.outbox.add_events` writes, for a COPY."""
+    return {
+        "event_id": event.event_id,
+        "topic": topic_of(event).name,
+        "key": event.aggregate_id,
+        "event_type": event.event_type,
+        "correlation_id": event.correlation_id,
+        "payload": event.model_dump_json(),
+    }
+
+
+async def copy_rows(
+    session: AsyncSession, table: str, rows: list[dict[str, Any]]
+) -> None:
+    """Bulk insert with COPY, inside the session's transaction.
+
+    A feed writes thousands of rows per batch: COPY is several times faster than
+    multi-row INSERT, and the transaction stays the same.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    records = [
+        tuple(json.dumps(v) if isinstance(v, dict) else v for v in row.values())
+        for row in rows
+    ]
+    await driver.copy_records_to_table(table, records=records, columns=columns)
 
 
 async def save_many(session: AsyncSession, changed: list[Offer]) -> None:
