@@ -70,7 +70,7 @@ OFFERS = Topic(
 OFFER_FEED_REJECTIONS = Topic(
     name="offers.feed_rejection.v1",
     aggregate="feed_row",
-    description="Dead letters of feed ingestion: rows of a feed that could not be read.",
+    description="Dead letters of feed ingestion: feed rows that could not be used.",
     events=(offers_v1.FeedRowRejected,),
 )
 
