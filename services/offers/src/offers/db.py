@@ -2,7 +2,7 @@
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -25,12 +25,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import EventBase
 from contracts.common import GeoPoint
 from kit.db import make_metadata
 from kit.messaging.outbox import add_events, outbox_table
+from offers.domain.errors import DuplicateRemoteId
 from offers.domain.geo import Placement
 from offers.domain.lifecycle import Offer
 from offers.domain.model import OfferContent, last_day
@@ -96,7 +98,7 @@ feed_runs = Table(
 )
 
 
-def row_of_offer(offer: Offer, content_hash: str) -> dict[str, Any]:
+def row_of_offer(offer: Offer) -> dict[str, Any]:
     return {
         "id": offer.id,
         "version": offer.version,
@@ -105,7 +107,7 @@ def row_of_offer(offer: Offer, content_hash: str) -> dict[str, Any]:
         "remote_id": offer.remote_id,
         "team_id": offer.team_id,
         "content": offer.content.model_dump(mode="json"),
-        "content_hash": content_hash,
+        "content_hash": content_hash(offer.content),
         "department_code": offer.placement.department_code,
         "lat": offer.placement.location.lat,
         "lon": offer.placement.location.lon,
@@ -137,8 +139,9 @@ def offer_of_row(row: Any) -> Offer:
     )
 
 
-def content_hash(offer: Offer) -> str:
-    return hashlib.sha256(offer.content.model_dump_json().encode()).hexdigest()
+def content_hash(content: OfferContent) -> str:
+    """Fingerprint of what an offer says: a feed row that hashes the same is a no-op."""
+    return hashlib.sha256(content.model_dump_json().encode()).hexdigest()
 
 
 class OfferRepository(Protocol):
@@ -175,15 +178,17 @@ class SqlOfferRepository:
         return [offer_of_row(row) for row in rows]
 
     async def add(self, offer: Offer) -> None:
-        await self.add_many([offer])
-
-    async def add_many(self, new: Iterable[Offer]) -> None:
-        rows = [row_of_offer(offer, content_hash(offer)) for offer in new]
-        if rows:
-            await self._session.execute(insert(offers), rows)
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(insert(offers), [row_of_offer(offer)])
+        except IntegrityError as exc:
+            # Two creations with one remote_id raced past the check: same answer.
+            if "uq_offers_source_remote_id" in str(exc.orig) and offer.remote_id:
+                raise DuplicateRemoteId(offer.remote_id) from exc
+            raise
 
     async def save(self, offer: Offer) -> None:
-        values = row_of_offer(offer, content_hash(offer))
+        values = row_of_offer(offer)
         await self._session.execute(
             update(offers)
             .where(offers.c.id == offer.id)

@@ -10,7 +10,6 @@ unpublished at the end.
 """
 
 import asyncio
-import hashlib
 import json
 import uuid
 from collections import Counter
@@ -28,10 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import EventBase, topic_of
 from contracts.offers.v1 import FeedRowRejected
 from kit.messaging.outbox import add_events
-from offers.db import feed_runs, now_utc, offer_of_row, offers, outbox, row_of_offer
+from offers.db import (
+    content_hash,
+    feed_runs,
+    now_utc,
+    offer_of_row,
+    offers,
+    outbox,
+    row_of_offer,
+)
 from offers.domain.errors import ErrorKind, OffersError
 from offers.domain.lifecycle import Offer
-from offers.domain.model import OfferContent
 from offers.feed_rows import FeedFormat, RawRow
 from offers.handlers import Catalog, Owner, check_publishable, new_offer
 from offers.partner_payloads import PartnerOfferIn, new_content
@@ -103,10 +109,6 @@ class Prepared:
     remote_id: str
     offer: Offer  # a new offer, ready to insert if the feed did not have it yet
     digest: str
-
-
-def digest(content: OfferContent) -> str:
-    return hashlib.sha256(content.model_dump_json().encode()).hexdigest()
 
 
 def reason_of(exc: Exception) -> str:
@@ -209,7 +211,7 @@ class FeedRunner:
         content = new_content(payload, version=1, today=now.date())
         owner = Owner(None, source=f"feed:{report.feed}")
         offer = new_offer(content, self._catalog, owner=owner, remote_id=remote_id)
-        return Prepared(row, remote_id, offer, digest(content))
+        return Prepared(row, remote_id, offer, content_hash(content))
 
     async def _batch(self, report: RunReport, rows: list[RawRow]) -> None:
         now = now_utc()
@@ -300,7 +302,7 @@ class FeedRunner:
             await copy_rows(
                 session,
                 offers.name,
-                [row_of_offer(offer, digest(offer.content)) for offer in new],
+                [row_of_offer(offer) for offer in new],
             )
         if changed:
             await save_many(session, changed)
@@ -386,7 +388,7 @@ async def copy_rows(
 
 
 async def save_many(session: AsyncSession, changed: list[Offer]) -> None:
-    rows = [row_of_offer(offer, digest(offer.content)) for offer in changed]
+    rows = [row_of_offer(offer) for offer in changed]
     columns = [name for name in rows[0] if name != "id"]
     await session.execute(
         update(offers)

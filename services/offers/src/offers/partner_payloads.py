@@ -159,6 +159,8 @@ def changes_of(payload: PartnerOfferIn, *, version: int, today: date) -> dict[st
 
 def new_content(payload: PartnerOfferIn, *, version: int, today: date) -> OfferContent:
     missing = [name for name in REQUIRED[version] if getattr(payload, name) is None]
+    if payload.weeks is not None and "period" in missing:
+        missing.remove("period")  # v2 partners may give the weeks themselves
     if payload.sector_id is None and payload.sector_uuid is None:
         missing.append("sector_uuid" if version == 2 else "sector_id")
     if missing:

@@ -95,6 +95,8 @@ async def test_employer_lifecycle_reaches_kafka_in_order(
         "city": "Rennes",
         "weeks": ["2027-W10"],
         "grades": ["3e"],
+        "weekly_hours": ["09:00", "17:00"],
+        "contact_phone": "0299000000",
     }
     transport = httpx.ASGITransport(app=kafka_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://o") as client:

@@ -2,10 +2,17 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+
+from offers.db import SqlOfferRepository
+from offers.domain.errors import DuplicateRemoteId
+from offers.handlers import Owner, new_offer
+from offers.testing import catalog, content
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 
@@ -226,3 +233,24 @@ async def test_sectors_and_openapi_are_served(
     document = (await client.get("/openapi.json")).json()
     assert "/api/v1/internship_offers/{remote_id}" in document["paths"]
     assert "/api/v2/auth/login" in document["paths"]
+
+
+async def test_v1_token_may_come_in_the_query(
+    client: httpx.AsyncClient, new_operator: NewOperator
+) -> None:
+    token = (await new_operator())["api_token"]
+    response = await client.get("/api/v1/internship_offers", params={"token": token})
+    assert response.status_code == 200
+
+
+async def test_a_racing_duplicate_is_still_a_409(
+    app: FastAPI, new_operator: NewOperator
+) -> None:
+    source = f"api:{(await new_operator())['id']}"
+    offer = new_offer(content(), catalog(), owner=Owner(None, source), remote_id="R")
+    twin = replace(offer, id=uuid.uuid4())
+    async with app.state.sessions() as session, session.begin():
+        repository = SqlOfferRepository(session)
+        await repository.add(offer)
+        with pytest.raises(DuplicateRemoteId):
+            await repository.add(twin)

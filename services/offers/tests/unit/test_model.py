@@ -37,6 +37,17 @@ class TestContentRules:
             catalog().prepare(content(ministry="Ministère des Armées"))
         assert error.value.code == "ministry_forbidden"
 
+    def test_employers_give_hours_and_a_phone(self) -> None:
+        with pytest.raises(InvalidOffer) as no_hours:
+            catalog().prepare(content(daily_hours=None))
+        with pytest.raises(InvalidOffer) as no_phone:
+            catalog().prepare(content(contact_phone=None))
+        assert (no_hours.value.code, no_phone.value.code) == (
+            "hours_required",
+            "contact_phone_required",
+        )
+        catalog().prepare(content(daily_hours=None, contact_phone=None), strict=False)
+
     def test_unknown_sector_is_refused(self) -> None:
         with pytest.raises(InvalidOffer) as error:
             catalog().prepare(content(sector_id="00000000-0000-0000-0000-000000000000"))

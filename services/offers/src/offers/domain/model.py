@@ -102,8 +102,8 @@ def check_content(
 ) -> int:
     """Checks the rules across fields; returns the offer's school year.
 
-    Partners and feeds (`strict=False`) may leave a public host's ministry out:
-    their contracts never had the field.
+    Partners and feeds (`strict=False`) may leave out a public host's ministry,
+    the hours and the contact phone: their contracts never required them.
     """
     if content.siret and not siret_ok(content.siret):
         raise InvalidOffer("siret_invalid", "Le SIRET est invalide (clé de contrôle).")
@@ -115,10 +115,23 @@ def check_content(
         raise InvalidOffer(
             "ministry_forbidden", "Seule une structure publique a un ministère."
         )
+    if strict:
+        _check_practical(content)
     if content.sector_id not in sector_ids:
         raise InvalidOffer("sector_unknown", "Ce secteur d'activité n'existe pas.")
     _check_group(content)
     return _check_weeks(content.weeks)
+
+
+def _check_practical(content: OfferContent) -> None:
+    if not (content.daily_hours or content.weekly_hours):
+        raise InvalidOffer(
+            "hours_required", "Indiquez les horaires, par jour ou pour la semaine."
+        )
+    if not content.contact_phone:
+        raise InvalidOffer(
+            "contact_phone_required", "Indiquez un téléphone de contact (10 chiffres)."
+        )
 
 
 def _check_group(content: OfferContent) -> None:
