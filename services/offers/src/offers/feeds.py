@@ -139,11 +139,13 @@ class FeedRunner:
         catalog: Catalog,
         *,
         batch_size: int = 1000,
+        max_backlog: int | None = 5000,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._catalog = catalog
         self._batch_size = batch_size
+        self._max_backlog = max_backlog
         self._on_commit = on_commit
         self._busy: set[str] = set()
 
@@ -170,8 +172,8 @@ class FeedRunner:
     async def process(self, report: RunReport, rows: Iterable[RawRow]) -> RunReport:
         try:
             for batch in batches(rows, self._batch_size):
+                await self._wait_for_relay()
                 await self._batch(report, batch)
-                await asyncio.sleep(0)  # let other feeds' batches in
             if report.full_sync:
                 await self._sweep(report)
             report.status = "completed"
@@ -195,6 +197,24 @@ class FeedRunner:
     ) -> RunReport:
         report = await self.start(feed, feed_format=feed_format, full_sync=full_sync)
         return await self.process(report, rows)
+
+    async def _wait_for_relay(self) -> None:
+        """Backpressure: a huge feed never queues more than `max_backlog` events
+        ahead of other feeds' and employers' events in the (shared) outbox."""
+        if self._max_backlog is None:
+            return
+        pending = (
+            select(outbox.c.seq)
+            .where(outbox.c.published_at.is_(None))
+            .limit(self._max_backlog + 1)
+            .subquery()
+        )
+        while True:
+            async with self._sessions() as session:
+                count = await session.scalar(select(func.count()).select_from(pending))
+            if (count or 0) <= self._max_backlog:
+                return
+            await asyncio.sleep(0.05)
 
     def _prepare(self, report: RunReport, row: RawRow, now: datetime) -> Prepared:
         if row.fields is None:

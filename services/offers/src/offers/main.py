@@ -2,7 +2,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,71 @@ async def _daily(uow_factory: Any) -> None:
         await asyncio.sleep((tomorrow - datetime.now(UTC)).total_seconds())
 
 
+def _background(
+    stack: contextlib.AsyncExitStack, job: Coroutine[Any, Any, None]
+) -> None:
+    task = asyncio.create_task(job)
+
+    async def stop() -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(stop)
+
+
+async def _publisher(
+    config: Settings, stack: contextlib.AsyncExitStack, given: Publisher | None
+) -> Publisher:
+    if given is not None:
+        return given
+    await ensure_topics(config.kafka_bootstrap_servers, [OFFERS, OFFER_FEED_REJECTIONS])
+    kafka = KafkaPublisher(config.kafka_bootstrap_servers, client_id="offers")
+    await kafka.start()
+    stack.push_async_callback(kafka.stop)
+    return kafka
+
+
+async def _wire(
+    state: Any,
+    config: Settings,
+    stack: contextlib.AsyncExitStack,
+    publisher: Publisher | None,
+) -> OutboxRelay:
+    """Puts the service's parts on `app.state`; returns the outbox relay."""
+    upgrade(MIGRATIONS, config.database_url)
+    engine = make_engine(config.database_url)
+    stack.push_async_callback(engine.dispose)
+    sessions = make_session_factory(engine)
+    relay = OutboxRelay(
+        session_factory=sessions,
+        table=outbox,
+        publisher=await _publisher(config, stack, publisher),
+        poll_seconds=config.outbox_poll_seconds,
+    )
+    state.settings, state.sessions, state.relay = config, sessions, relay
+    state.uow_factory = lambda: SqlUnitOfWork(sessions, on_commit=relay.notify)
+    state.catalog = catalog()
+    state.operators = OperatorStore(sessions)
+    secret = config.partner_jwt_secret.get_secret_value()
+    state.partner_tokens = PartnerTokens(secret, hours=config.partner_jwt_hours)
+    state.throttle = Throttle()
+    state.feeds = FeedRunner(
+        sessions,
+        state.catalog,
+        batch_size=config.feed_batch_size,
+        on_commit=relay.notify,
+    )
+    state.feed_tasks = set()
+    stack.push_async_callback(_cancel_all, state.feed_tasks)
+    return relay
+
+
+async def _cancel_all(tasks: set[asyncio.Task[Any]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def build_app(
     settings: Settings | None = None,
     *,
@@ -85,57 +150,15 @@ def build_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         config = settings or get_settings()
-        upgrade(MIGRATIONS, config.database_url)
-        engine = make_engine(config.database_url)
-        sessions = make_session_factory(engine)
-        kafka: KafkaPublisher | None = None
-        sender = publisher
-        if sender is None:
-            await ensure_topics(
-                config.kafka_bootstrap_servers, [OFFERS, OFFER_FEED_REJECTIONS]
+        async with contextlib.AsyncExitStack() as stack:
+            relay = await _wire(app.state, config, stack, publisher)
+            app.state.token_verifier = token_verifier or await TokenVerifier.fetch(
+                config.identity_jwks_url
             )
-            kafka = KafkaPublisher(config.kafka_bootstrap_servers, client_id="offers")
-            await kafka.start()
-            sender = kafka
-        relay = OutboxRelay(
-            session_factory=sessions,
-            table=outbox,
-            publisher=sender,
-            poll_seconds=config.outbox_poll_seconds,
-        )
-        state = app.state
-        state.settings = config
-        state.sessions = sessions
-        state.relay = relay
-        state.uow_factory = lambda: SqlUnitOfWork(sessions, on_commit=relay.notify)
-        state.catalog = catalog()
-        state.operators = OperatorStore(sessions)
-        state.partner_tokens = PartnerTokens(
-            config.partner_jwt_secret.get_secret_value(), hours=config.partner_jwt_hours
-        )
-        state.throttle = Throttle()
-        state.feeds = FeedRunner(
-            sessions,
-            state.catalog,
-            batch_size=config.feed_batch_size,
-            on_commit=relay.notify,
-        )
-        state.feed_tasks = set()
-        state.token_verifier = token_verifier or await TokenVerifier.fetch(
-            config.identity_jwks_url
-        )
-        tasks = [asyncio.create_task(relay.run())]
-        if config.run_daily_job:
-            tasks.append(asyncio.create_task(_daily(state.uow_factory)))
-        try:
+            _background(stack, relay.run())
+            if config.run_daily_job:
+                _background(stack, _daily(app.state.uow_factory))
             yield
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if kafka is not None:
-                await kafka.stop()
-            await engine.dispose()
 
     app = create_app(title="Offres", description=DESCRIPTION, lifespan=lifespan)
     app.add_exception_handler(OffersError, _offers_error)

@@ -25,8 +25,8 @@ from offers.partner_payloads import (
     PartnerOfferIn,
     PartnerOfferOut,
     distance_m,
-    merged,
     new_content,
+    patch_of,
 )
 
 _bearer = HTTPBearer(auto_error=False)
@@ -163,22 +163,14 @@ def build_router(version: int, auth: Callable[..., Awaitable[Operator]]) -> APIR
         catalog: CatalogDep,
     ) -> PartnerOfferOut:
         """Met à jour l'offre; `published_at: null` la retire, une date la publie."""
-        content_fields = payload.model_fields_set - {"published_at"}
+        patch = patch_of(payload, version=version, today=now_utc().date())
         offer = await handlers.partner_update(
             uow,
             remote_id,
-            (
-                lambda current: merged(
-                    current, payload, version=version, today=now_utc().date()
-                )
-            )
-            if content_fields
-            else None,
+            patch.merge,
             catalog,
             owner=owner(operator),
-            published=(payload.published_at is not None)
-            if "published_at" in payload.model_fields_set
-            else None,
+            published=patch.published,
         )
         return PartnerOfferOut.of(offer)
 

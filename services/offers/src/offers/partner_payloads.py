@@ -2,6 +2,8 @@
 
 import math
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -181,6 +183,24 @@ def merged(
 ) -> OfferContent:
     changes = changes_of(payload, version=version, today=today)
     return validated(current.model_dump() | changes)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """What a PATCH asks: new content (if any field is given), publication."""
+
+    merge: Callable[[OfferContent], OfferContent] | None
+    published: bool | None
+
+
+def patch_of(payload: PartnerOfferIn, *, version: int, today: date) -> Patch:
+    given = payload.model_fields_set
+
+    def merge(current: OfferContent) -> OfferContent:
+        return merged(current, payload, version=version, today=today)
+
+    published = (payload.published_at is not None) if "published_at" in given else None
+    return Patch(merge if given - {"published_at"} else None, published)
 
 
 def validated(fields: dict[str, Any]) -> OfferContent:

@@ -119,7 +119,8 @@ async def seed(database_url: str, path: Path) -> str:
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
     try:
-        runner = FeedRunner(sessions, catalog())
+        # No relay runs here: the service publishes the events when it starts.
+        runner = FeedRunner(sessions, catalog(), max_backlog=None)
         report = await runner.run(FEED, demo_rows(path), feed_format="csv")
         return summary(report, await placements(sessions), placeable(path))
     finally:

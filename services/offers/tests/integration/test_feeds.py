@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kit.db import make_engine, make_session_factory
@@ -153,3 +153,19 @@ async def test_one_run_at_a_time_per_feed(runner: FeedRunner) -> None:
     await runner.start("espace", feed_format="jsonl")
     await runner.process(report, iter(()))
     assert (await runner.start("air", feed_format="jsonl")).status == "running"
+
+
+async def test_a_feed_waits_while_the_outbox_is_backed_up(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(update(outbox).values(published_at=func.now()))
+    runner = FeedRunner(sessions, catalog(), batch_size=20, max_backlog=10)
+    rows = read_rows(jsonl([feed_row(n) for n in range(40)]), "jsonl")
+    task = asyncio.create_task(runner.run("lent", rows, feed_format="jsonl"))
+    await asyncio.sleep(0.5)
+    assert not task.done()  # 20 events are waiting for the relay
+    async with sessions() as session, session.begin():
+        await session.execute(update(outbox).values(published_at=func.now()))
+    report = await asyncio.wait_for(task, timeout=5)
+    assert report.accepted == 40
