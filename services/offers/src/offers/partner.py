@@ -72,16 +72,30 @@ def partner_error(exc: OffersError) -> PartnerError:
     return PartnerError(status, code, exc.message)
 
 
-UNAUTHORIZED = PartnerError(401, "UNAUTHORIZED", "Jeton d'API invalide ou absent.")
+def unauthorized() -> PartnerError:
+    return PartnerError(401, "UNAUTHORIZED", "Jeton d'API invalide ou absent.")
 
+
+class PartnerErrorBody(BaseModel):
+    """The error shape of the partner contracts."""
+
+    code: str
+    error: str
+    status: str
+
+
+ERROR_TEXTS = {
+    401: "UNAUTHORIZED: jeton absent ou invalide",
+    403: "FORBIDDEN: offre d'un autre opérateur",
+    404: "NOT_FOUND: remote_id inconnu",
+    406: "VALIDATION_ERROR: l'offre ne respecte pas les règles",
+    409: "DUPLICATE_WEEKY_FRAMED: remote_id déjà utilisé",
+    422: "BAD_ARGUMENT: paramètre manquant ou mal formé",
+    429: "TOO_MANY_REQUESTS: quota par minute dépassé",
+}
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "UNAUTHORIZED: jeton absent ou invalide"},
-    403: {"description": "FORBIDDEN: offre d'un autre opérateur"},
-    404: {"description": "NOT_FOUND: remote_id inconnu"},
-    406: {"description": "VALIDATION_ERROR: l'offre ne respecte pas les règles"},
-    409: {"description": "DUPLICATE_WEEKY_FRAMED: remote_id déjà utilisé"},
-    422: {"description": "BAD_ARGUMENT: paramètre manquant ou mal formé"},
-    429: {"description": "TOO_MANY_REQUESTS: quota par minute dépassé"},
+    status: {"model": PartnerErrorBody, "description": text}
+    for status, text in ERROR_TEXTS.items()
 }
 
 
@@ -92,7 +106,7 @@ def _state(request: Request) -> tuple[OperatorStore, PartnerTokens, Throttle]:
 
 def _throttled(operator: Operator | None, throttle: Throttle) -> Operator:
     if operator is None:
-        raise UNAUTHORIZED
+        raise unauthorized()
     if not throttle.allow(operator):
         raise PartnerError(
             429,
