@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from offers.api import AdminDep
-from offers.feed_rows import FeedFormat, read_rows
+from offers.feed_rows import FeedFormat, count_rows, read_rows
 from offers.feeds import FeedRunner
 from offers.operators import OperatorStore
 
@@ -61,7 +61,12 @@ async def start_feed_run(
 ) -> dict[str, str]:
     """Lance l'import en tâche de fond; suivez-le avec GET …/runs."""
     text = (await request.body()).decode("utf-8-sig", errors="replace")
-    report = await runner.start(feed, feed_format=feed_format, full_sync=full_sync)
+    report = await runner.start(
+        feed,
+        feed_format=feed_format,
+        full_sync=full_sync,
+        rows_total=count_rows(text, feed_format),
+    )
     task = asyncio.create_task(runner.process(report, read_rows(text, feed_format)))
     request.app.state.feed_tasks.add(task)
     task.add_done_callback(request.app.state.feed_tasks.discard)

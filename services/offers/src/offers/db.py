@@ -85,6 +85,7 @@ feed_runs = Table(
     Column("format", String(10), nullable=False),
     Column("full_sync", Boolean, nullable=False),
     Column("status", String(20), nullable=False),
+    Column("rows_total", Integer),
     Column("rows_done", Integer, nullable=False, server_default="0"),
     Column("accepted", Integer, nullable=False, server_default="0"),
     Column("updated", Integer, nullable=False, server_default="0"),

@@ -70,3 +70,9 @@ def _csv(text: str) -> Iterator[RawRow]:
 
 def read_rows(text: str, feed_format: FeedFormat) -> Iterator[RawRow]:
     return _jsonl(text) if feed_format == "jsonl" else _csv(text)
+
+
+def count_rows(text: str, feed_format: FeedFormat) -> int:
+    """Rows in a feed, for progress (a CSV's header is not a row)."""
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    return lines - 1 if feed_format == "csv" and lines else lines

@@ -62,6 +62,7 @@ class RunReport:
     feed_format: FeedFormat
     full_sync: bool
     status: str = "running"
+    rows_total: int | None = None
     rows_done: int = 0
     accepted: int = 0
     updated: int = 0
@@ -92,6 +93,7 @@ class RunReport:
     def counters(self) -> dict[str, Any]:
         return {
             "status": self.status,
+            "rows_total": self.rows_total,
             "rows_done": self.rows_done,
             "accepted": self.accepted,
             "updated": self.updated,
@@ -150,13 +152,19 @@ class FeedRunner:
         self._busy: set[str] = set()
 
     async def start(
-        self, feed: str, *, feed_format: FeedFormat, full_sync: bool = False
+        self,
+        feed: str,
+        *,
+        feed_format: FeedFormat,
+        full_sync: bool = False,
+        rows_total: int | None = None,
     ) -> RunReport:
         """Registers a run; refuses a second run of a feed that is running."""
         if feed in self._busy:
             raise FeedBusy(feed)
         self._busy.add(feed)
         report = RunReport(uuid.uuid4(), feed, feed_format, full_sync)
+        report.rows_total = rows_total
         async with self._sessions() as session, session.begin():
             await session.execute(
                 insert(feed_runs).values(

@@ -35,6 +35,7 @@ async def test_admin_imports_a_csv_feed_and_sees_the_report(
         await asyncio.sleep(0.1)
     run = runs[0]
     assert (run["status"], run["accepted"], run["rejected"]) == ("completed", 1, 1)
+    assert (run["rows_done"], run["rows_total"]) == (2, 2)
     assert run["rejections"][0]["row"] == 2
     everything = await client.get("/admin/feeds/runs", headers=admin_headers)
     assert run["id"] in [r["id"] for r in everything.json()]

@@ -169,3 +169,24 @@ async def test_a_feed_waits_while_the_outbox_is_backed_up(
         await session.execute(update(outbox).values(published_at=func.now()))
     report = await asyncio.wait_for(task, timeout=5)
     assert report.accepted == 40
+
+
+async def test_a_small_feed_finishes_while_a_huge_one_runs(
+    runner: FeedRunner,
+) -> None:
+    huge = asyncio.create_task(
+        runner.run(
+            "huge",
+            read_rows(jsonl([feed_row(n) for n in range(1500)]), "jsonl"),
+            feed_format="jsonl",
+        )
+    )
+    await asyncio.sleep(0)
+    small = await runner.run(
+        "small",
+        read_rows(jsonl([feed_row(n) for n in range(30)]), "jsonl"),
+        feed_format="jsonl",
+    )
+    assert small.status == "completed"
+    assert not huge.done()  # the small feed did not wait for the huge one
+    assert (await huge).accepted == 1500

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("format", sa.String(length=10), nullable=False),
         sa.Column("full_sync", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("rows_total", sa.Integer(), nullable=True),
         sa.Column("rows_done", sa.Integer(), server_default="0", nullable=False),
         sa.Column("accepted", sa.Integer(), server_default="0", nullable=False),
         sa.Column("updated", sa.Integer(), server_default="0", nullable=False),
