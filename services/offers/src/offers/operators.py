@@ -144,19 +144,23 @@ class PartnerTokens:
             return None
 
 
+LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+
 class Throttle:
-    """Fixed one-minute windows per operator, in this process's memory."""
+    """Fixed one-minute windows per key (an operator, a login e-mail), in this
+    process's memory."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[uuid.UUID, int], int] = defaultdict(int)
+        self._counts: dict[tuple[object, int], int] = defaultdict(int)
 
-    def allow(self, operator: Operator, *, now: float | None = None) -> bool:
+    def allow(self, subject: object, quota: int, *, now: float | None = None) -> bool:
         window = int((time.monotonic() if now is None else now) // 60)
-        key = (operator.id, window)
+        key = (subject, window)
         self._counts[key] += 1
         if len(self._counts) > 10_000:
             self._forget_before(window)
-        return self._counts[key] <= operator.quota_per_minute
+        return self._counts[key] <= quota
 
     def _forget_before(self, window: int) -> None:
         for key in [key for key in self._counts if key[1] < window]:

@@ -20,7 +20,13 @@ from offers.domain.errors import ErrorKind, OffersError
 from offers.domain.lifecycle import Offer
 from offers.geodata import sectors
 from offers.handlers import Owner
-from offers.operators import Operator, OperatorStore, PartnerTokens, Throttle
+from offers.operators import (
+    LOGIN_ATTEMPTS_PER_MINUTE,
+    Operator,
+    OperatorStore,
+    PartnerTokens,
+    Throttle,
+)
 from offers.partner_payloads import (
     PartnerOfferIn,
     PartnerOfferOut,
@@ -107,7 +113,7 @@ def _state(request: Request) -> tuple[OperatorStore, PartnerTokens, Throttle]:
 def _throttled(operator: Operator | None, throttle: Throttle) -> Operator:
     if operator is None:
         raise unauthorized()
-    if not throttle.allow(operator):
+    if not throttle.allow(operator.id, operator.quota_per_minute):
         raise PartnerError(
             429,
             "TOO_MANY_REQUESTS",
@@ -250,7 +256,11 @@ login_router = APIRouter(prefix="/api/v2", tags=["partenaires v2"])
 @login_router.post("/auth/login", summary="Obtenir un jeton (24 h)")
 async def login(body: Login, request: Request) -> dict[str, str]:
     """Échange l'e-mail et le mot de passe de l'opérateur contre un jeton."""
-    store, tokens, _ = _state(request)
+    store, tokens, throttle = _state(request)
+    if not throttle.allow(("login", body.email.lower()), LOGIN_ATTEMPTS_PER_MINUTE):
+        raise PartnerError(
+            429, "TOO_MANY_REQUESTS", "Trop de tentatives: réessayez dans une minute."
+        )
     operator = await store.login(body.email, body.password)
     if operator is None:
         raise PartnerError(401, "UNAUTHORIZED", "E-mail ou mot de passe incorrect.")

@@ -39,6 +39,26 @@ def new_operator(
     return create
 
 
+Auth = Callable[[int], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def auth(client: httpx.AsyncClient, new_operator: NewOperator) -> Auth:
+    """Headers of a new operator: its API token (v1) or a login token (v2)."""
+
+    async def headers(version: int) -> dict[str, str]:
+        operator = await new_operator()
+        if version == 1:
+            return bearer(operator["api_token"])
+        login = await client.post(
+            "/api/v2/auth/login",
+            json={"email": operator["email"], "password": operator["password"]},
+        )
+        return bearer(login.json()["token"])
+
+    return headers
+
+
 def v1_offer(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "remote_id": f"R-{uuid.uuid4().hex[:8]}",
@@ -90,68 +110,79 @@ async def test_v1_create_update_delete(
     }
 
 
+@pytest.mark.parametrize("version", [1, 2])
 async def test_remote_id_is_unique_per_operator(
-    client: httpx.AsyncClient, new_operator: NewOperator
+    client: httpx.AsyncClient, auth: Auth, version: int
 ) -> None:
-    mine = bearer((await new_operator())["api_token"])
-    theirs = bearer((await new_operator())["api_token"])
+    offers = f"/api/v{version}/internship_offers"
+    mine, theirs = await auth(version), await auth(version)
     offer = v1_offer()
-    await client.post("/api/v1/internship_offers", json=offer, headers=mine)
-    duplicate = await client.post("/api/v1/internship_offers", json=offer, headers=mine)
-    assert duplicate.status_code == 409
-    assert duplicate.json()["code"] == "DUPLICATE_WEEKY_FRAMED"
-    same_id_elsewhere = await client.post(
-        "/api/v1/internship_offers", json=offer, headers=theirs
+    await client.post(offers, json=offer, headers=mine)
+    duplicate = await client.post(offers, json=offer, headers=mine)
+    assert (duplicate.status_code, duplicate.json()["code"]) == (
+        409,
+        "DUPLICATE_WEEKY_FRAMED",
     )
+    assert duplicate.json()["status"] == "conflict"
+    same_id_elsewhere = await client.post(offers, json=offer, headers=theirs)
     assert same_id_elsewhere.status_code == 201
-    path = f"/api/v1/internship_offers/{offer['remote_id']}"
     other = v1_offer()
-    await client.post("/api/v1/internship_offers", json=other, headers=mine)
-    forbidden = await client.patch(
-        f"/api/v1/internship_offers/{other['remote_id']}",
-        json={"title": "x"},
-        headers=theirs,
-    )
+    await client.post(offers, json=other, headers=mine)
+    path = f"{offers}/{other['remote_id']}"
+    forbidden = await client.patch(path, json={"title": "x"}, headers=theirs)
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "FORBIDDEN")
-    deleted = await client.delete(
-        f"/api/v1/internship_offers/{other['remote_id']}", headers=theirs
-    )
-    assert deleted.status_code == 403
-    unknown = await client.patch(path + "-x", json={"title": "x"}, headers=mine)
+    assert (await client.delete(path, headers=theirs)).status_code == 403
+    unknown = await client.patch(f"{path}-x", json={"title": "x"}, headers=mine)
     assert (unknown.status_code, unknown.json()["code"]) == (404, "NOT_FOUND")
+    gone = await client.delete(f"{path}-x", headers=mine)
+    assert (gone.status_code, gone.json()["status"]) == (404, "not_found")
 
 
-@pytest.mark.parametrize(
-    ("overrides", "status", "code"),
-    [
-        ({"title": None}, 422, "BAD_ARGUMENT"),
-        ({"weeks": ["2027-W99"]}, 422, "BAD_ARGUMENT"),
-        ({"max_candidates": "beaucoup"}, 422, "BAD_ARGUMENT"),
-        ({"description": "x" * 501}, 422, "BAD_ARGUMENT"),
-        ({"siret": "89338184800018"}, 406, "VALIDATION_ERROR"),
-        ({"sector_id": str(uuid.UUID(int=1))}, 406, "VALIDATION_ERROR"),
-        (
-            {"coordinates": None, "zipcode": "99999", "city": "Nulle-Part"},
-            406,
-            "VALIDATION_ERROR",
-        ),
-    ],
-)
-async def test_v1_refusals_follow_the_contract(
+REFUSALS = [
+    ({"title": None}, 422, "BAD_ARGUMENT"),
+    ({"weeks": ["2027-W99"]}, 422, "BAD_ARGUMENT"),
+    ({"max_candidates": "beaucoup"}, 422, "BAD_ARGUMENT"),
+    ({"description": "x" * 1501}, 422, "BAD_ARGUMENT"),
+    ({"siret": "89338184800018"}, 406, "VALIDATION_ERROR"),
+    ({"sector_id": str(uuid.UUID(int=1))}, 406, "VALIDATION_ERROR"),
+    ({"sector_id": "Santé"}, 406, "VALIDATION_ERROR"),
+    ({"weeks": ["2027-W32"]}, 406, "VALIDATION_ERROR"),
+    (
+        {"coordinates": None, "zipcode": "99999", "city": "Nulle-Part"},
+        406,
+        "VALIDATION_ERROR",
+    ),
+]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize(("overrides", "status", "code"), REFUSALS)
+async def test_refusals_follow_the_contract(
     client: httpx.AsyncClient,
-    new_operator: NewOperator,
+    auth: Auth,
+    version: int,
     overrides: dict[str, Any],
     status: int,
     code: str,
 ) -> None:
-    auth = bearer((await new_operator())["api_token"])
     payload = {k: v for k, v in v1_offer(**overrides).items() if v is not None}
     response = await client.post(
-        "/api/v1/internship_offers", json=payload, headers=auth
+        f"/api/v{version}/internship_offers", json=payload, headers=await auth(version)
     )
     assert response.status_code == status, response.text
     assert response.json()["code"] == code
     assert response.json()["error"]
+
+
+async def test_v1_descriptions_stop_at_500_characters(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    response = await client.post(
+        "/api/v1/internship_offers",
+        json=v1_offer(description="x" * 501),
+        headers=await auth(1),
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "BAD_ARGUMENT")
 
 
 async def test_unauthenticated_calls_are_refused(client: httpx.AsyncClient) -> None:
@@ -218,6 +249,38 @@ async def test_quota_per_operator_gives_429(
     refused = await client.get("/api/v1/sectors", headers=limited)
     assert refused.json()["code"] == "TOO_MANY_REQUESTS"
     assert (await client.get("/api/v1/sectors", headers=other)).status_code == 200
+
+
+async def test_v2_login_attempts_are_limited(
+    client: httpx.AsyncClient, new_operator: NewOperator
+) -> None:
+    operator = await new_operator()
+    wrong = {"email": operator["email"], "password": "non"}
+    statuses = [
+        (await client.post("/api/v2/auth/login", json=wrong)).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [401] * 10 + [429]
+
+
+async def test_v2_quota_gives_429(
+    client: httpx.AsyncClient, new_operator: NewOperator
+) -> None:
+    operator = await new_operator(quota=2)
+    login = await client.post(
+        "/api/v2/auth/login",
+        json={"email": operator["email"], "password": operator["password"]},
+    )
+    headers = bearer(login.json()["token"])
+    responses = [
+        await client.get("/api/v2/internship_offers", headers=headers) for _ in range(3)
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[2].json() == {
+        "code": "TOO_MANY_REQUESTS",
+        "error": responses[2].json()["error"],
+        "status": "too_many_requests",
+    }
 
 
 async def test_sectors_and_openapi_are_served(
