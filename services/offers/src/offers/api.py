@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
+from contracts.offers.v1 import OfferStatus
 from kit.auth import Principal, PrincipalDep, Role
 from offers import handlers
 from offers.db import UnitOfWork, now_utc
@@ -124,9 +125,19 @@ async def create(
 
 
 @router.get("/offers", summary="Offres de mon équipe")
-async def list_team_offers(owner: OwnerDep, uow: UowDep) -> list[OfferView]:
-    """Les offres non supprimées de l'équipe de l'employeur."""
-    return [OfferView.of(o) for o in await handlers.list_offers(uow, owner=owner)]
+async def list_team_offers(
+    owner: OwnerDep,
+    uow: UowDep,
+    status: OfferStatus | None = None,
+    school_year: int | None = None,
+) -> list[OfferView]:
+    """Les offres non supprimées de l'équipe, filtrées par état ou année scolaire."""
+    offers = await handlers.list_offers(uow, owner=owner)
+    return [
+        OfferView.of(o)
+        for o in offers
+        if status in (None, o.status) and school_year in (None, o.school_year)
+    ]
 
 
 @router.get("/offers/{offer_id}", summary="Une offre de mon équipe")

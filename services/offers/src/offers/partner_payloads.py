@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from contracts.common import GeoPoint
 from offers.domain.errors import InvalidOffer, OffersError
@@ -78,6 +84,15 @@ class PartnerOfferIn(BaseModel):
     siret: str | None = None
     ministry: str | None = None
     published_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap(cls, data: Any) -> Any:
+        # The predecessor's clients send {"internship_offer": {...}}; the
+        # contracts show the bare object. Both are accepted.
+        if isinstance(data, dict) and isinstance(data.get("internship_offer"), dict):
+            return data["internship_offer"]
+        return data
 
 
 def _sector(value: SectorField) -> uuid.UUID:

@@ -90,6 +90,9 @@ async def test_team_members_share_offers_and_others_are_refused(
     assert mate.status_code == 200
     listed = await client.get("/offers", headers=employer(team_id))
     assert [o["id"] for o in listed.json()] == [offer_id]
+    drafts = await client.get("/offers?status=draft", headers=employer(team_id))
+    published = await client.get("/offers?status=published", headers=employer(team_id))
+    assert (len(drafts.json()), len(published.json())) == (1, 0)
     stranger = await client.post(f"/offers/{offer_id}/publish", headers=employer())
     assert (stranger.status_code, stranger.json()["error"]["code"]) == (
         403,

@@ -76,3 +76,8 @@ def test_description_limit_depends_on_the_version() -> None:
     with pytest.raises(BadArgument):
         new_content(long, version=1, today=TODAY)
     assert new_content(long, version=2, today=TODAY).description == "x" * 600
+
+
+def test_the_predecessors_wrapped_body_is_accepted() -> None:
+    wrapped = PartnerOfferIn.model_validate({"internship_offer": {"title": "Chef"}})
+    assert wrapped.title == "Chef"
