@@ -209,9 +209,15 @@ class SqlOfferRepository:
         return [offer_of_row(row) for row in await self._session.execute(query)]
 
     async def stale(self, *, today: date) -> list[Offer]:
-        query = select(offers).where(
-            offers.c.status == "published",
-            (offers.c.last_day < today) | (offers.c.seats_taken >= _seats()),
+        # Locked and skipped when locked: replicas running the daily job at the
+        # same time never flag one offer twice (two events with one version).
+        query = (
+            select(offers)
+            .where(
+                offers.c.status == "published",
+                (offers.c.last_day < today) | (offers.c.seats_taken >= _seats()),
+            )
+            .with_for_update(skip_locked=True)
         )
         return [offer_of_row(row) for row in await self._session.execute(query)]
 
