@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from contracts.topics import OFFER_FEED_REJECTIONS, OFFERS
-from kit.auth import TokenVerifier
+from kit.auth import Principal, TokenError, TokenVerifier
 from kit.db import make_engine, make_session_factory
 from kit.http import create_app, error_body
 from kit.messaging.admin import ensure_topics
@@ -72,6 +72,27 @@ async def _daily(uow_factory: Any) -> None:
         log.info("stale_offers_flagged", flagged=flagged)
         tomorrow = datetime.now(UTC).replace(hour=2, minute=0) + timedelta(days=1)
         await asyncio.sleep((tomorrow - datetime.now(UTC)).total_seconds())
+
+
+class KeysNotLoaded:
+    """Stands in for the verifier until identity's keys are loaded: employers wait,
+    partners (who never use identity) are served from the first second."""
+
+    def verify(self, token: str) -> Principal:
+        raise TokenError(
+            "identity_unavailable",
+            "Connexion impossible pour le moment: réessayez dans un instant.",
+        )
+
+
+async def _load_keys(state: Any, jwks_url: str) -> None:
+    while True:
+        try:
+            state.token_verifier = await TokenVerifier.fetch(jwks_url)
+            return
+        except Exception as exc:
+            log.warning("jwks_unavailable", url=jwks_url, error=repr(exc))
+            await asyncio.sleep(5)
 
 
 def _background(
@@ -152,9 +173,9 @@ def build_app(
         config = settings or get_settings()
         async with contextlib.AsyncExitStack() as stack:
             relay = await _wire(app.state, config, stack, publisher)
-            app.state.token_verifier = token_verifier or await TokenVerifier.fetch(
-                config.identity_jwks_url
-            )
+            app.state.token_verifier = token_verifier or KeysNotLoaded()
+            if token_verifier is None:
+                _background(stack, _load_keys(app.state, config.identity_jwks_url))
             _background(stack, relay.run())
             if config.run_daily_job:
                 _background(stack, _daily(app.state.uow_factory))
