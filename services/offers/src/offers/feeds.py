@@ -248,7 +248,7 @@ class FeedRunner:
         for row in rows:
             try:
                 prepared.append(self._prepare(report, row, now))
-            except (ValueError, OffersError) as exc:
+            except Exception as exc:  # a poison row is rejected, never fatal
                 problem = row.problem if row.fields is None else reason_of(exc)
                 events.append(report.reject(row, problem, code_of(exc)))
         async with self._sessions() as session, session.begin():

@@ -190,3 +190,12 @@ async def test_a_small_feed_finishes_while_a_huge_one_runs(
     assert small.status == "completed"
     assert not huge.done()  # the small feed did not wait for the huge one
     assert (await huge).accepted == 1500
+
+
+async def test_a_row_that_breaks_the_parser_is_only_rejected(
+    runner: FeedRunner,
+) -> None:
+    odd = RawRow(2, "?", {"remote_id": "M-x", "daily_hours": {"lundi": None}})
+    rows = [*read_rows(jsonl([feed_row(1)]), "jsonl"), odd]
+    report = await runner.run("etrange", rows, feed_format="jsonl")
+    assert (report.status, report.accepted, report.rejected) == ("completed", 1, 1)
