@@ -14,6 +14,7 @@ from contracts.envelope import EventBase, Frozen, event_type_field
 
 OfferStatus = Literal["draft", "published", "unpublished", "needs_update", "removed"]
 GroupKind = Literal["individual", "collective"]
+LocationPrecision = Literal["given", "city", "postal_code", "nearby_postal_code"]
 Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 
 
@@ -37,6 +38,14 @@ class OfferAddress(Frozen):
         examples=["75"],
     )
     location: GeoPoint = Field(description="Coordinates of the address.")
+    location_precision: LocationPrecision = Field(
+        default="given",
+        description=(
+            "How the coordinates were found: given by the host, or placed offline "
+            "from the city, the postal code or a neighbouring postal code."
+        ),
+        examples=["city"],
+    )
 
 
 class OfferSnapshot(Frozen):
@@ -255,6 +264,7 @@ __all__ = [
     "OFFER_EVENTS",
     "FeedRowRejected",
     "GroupKind",
+    "LocationPrecision",
     "OfferAddress",
     "OfferDrafted",
     "OfferPublished",

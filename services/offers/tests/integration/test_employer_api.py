@@ -76,6 +76,7 @@ async def test_lifecycle_writes_one_versioned_event_per_change(
     ]
     assert events[4].offer.title == "Pâtisserie"
     assert events[4].offer.address.department_code == "58"
+    assert events[4].offer.address.location_precision == "city"
     gone = await client.get(f"/offers/{offer_id}", headers=team)
     assert (gone.status_code, gone.json()["error"]["code"]) == (404, "offer_not_found")
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from contracts.common import GeoPoint
+from contracts.offers.v1 import LocationPrecision
 from offers.domain.errors import InvalidOffer
 
 # Measured on the shipped places: neighbouring codes at most 5 apart lie a median
@@ -22,7 +23,7 @@ NEARBY_SPAN = 5
 class Placement:
     department_code: str
     location: GeoPoint
-    precision: str  # "given", "postal_code", "city"
+    precision: LocationPrecision
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ class Offer:
                 city=content.city,
                 department_code=self.placement.department_code,
                 location=self.placement.location,
+                location_precision=self.placement.precision,
             ),
             school_year=self.school_year,
             updated_at=now,
