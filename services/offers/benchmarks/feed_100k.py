@@ -43,7 +43,7 @@ KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 
 
 def feed(rows: int) -> str:
-    places = list(geocoder()._by_code.items())
+    places = list(geocoder().centres().items())
     sector_ids = [str(sector.id) for sector in sectors()]
     rng = random.Random(42)  # noqa: S311  # repeatable test data, not a secret
     lines = []

@@ -85,6 +85,10 @@ class Geocoder:
             candidates, key=lambda c: abs(int(c) - int(postal_code)), default=None
         )
 
+    def centres(self) -> dict[str, GeoPoint]:
+        """The known postal codes and their centres."""
+        return dict(self._by_code)
+
     def nearest(self, location: GeoPoint) -> str:
         """The known postal code closest to a point (for partners who send none)."""
         return min(
