@@ -106,10 +106,18 @@ IDENTITY_USERS = Topic(
     events=identity_v1.USER_EVENTS,
 )
 
+OFFER_FEED_REJECTIONS = Topic(
+    name="offers.feed_rejection.v1",
+    aggregate="feed_row",
+    description="Dead letters of feed ingestion: feed rows that could not be used.",
+    events=(offers_v1.FeedRowRejected,),
+)
+
 TOPICS: dict[str, Topic] = {
     topic.name: topic
     for topic in (
         OFFERS,
+        OFFER_FEED_REJECTIONS,
         APPLICATIONS,
         CONVENTIONS,
         IDENTITY_SCHOOLS,

@@ -13,6 +13,9 @@ from contracts.common import GeoPoint, Grade, IsoWeek, Uai
 from contracts.envelope import EventBase, Frozen, event_type_field
 
 OfferStatus = Literal["draft", "published", "unpublished", "needs_update", "removed"]
+GroupKind = Literal["individual", "collective"]
+LocationPrecision = Literal["given", "city", "postal_code", "nearby_postal_code"]
+Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 
 
 class OfferAddress(Frozen):
@@ -35,6 +38,14 @@ class OfferAddress(Frozen):
         examples=["75"],
     )
     location: GeoPoint = Field(description="Coordinates of the address.")
+    location_precision: LocationPrecision = Field(
+        default="given",
+        description=(
+            "How the coordinates were found: given by the host, or placed offline "
+            "from the city, the postal code or a neighbouring postal code."
+        ),
+        examples=["city"],
+    )
 
 
 class OfferSnapshot(Frozen):
@@ -107,6 +118,68 @@ class OfferSnapshot(Frozen):
     updated_at: AwareDatetime = Field(
         description="When this version was written.", examples=["2026-11-24T09:30:00Z"]
     )
+    employer_description: str = Field(
+        default="",
+        max_length=1500,
+        description="What the host organisation does.",
+        examples=["Boulangerie artisanale de quartier."],
+    )
+    employer_website: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Website of the host.",
+        examples=["https://boulangerie-martin.fr"],
+    )
+    group_kind: GroupKind = Field(
+        default="individual",
+        description="Individual internship, or pupils hosted together as a group.",
+        examples=["individual"],
+    )
+    group_size: int = Field(
+        default=1,
+        ge=1,
+        le=200,
+        description="Pupils per group (1 for an individual internship).",
+        examples=[1],
+    )
+    rep: bool = Field(
+        default=False,
+        description="Reserved to pupils of REP/REP+ collèges.",
+        examples=[False],
+    )
+    qpv: bool = Field(
+        default=False,
+        description="Reserved to lycéens living in or near a QPV.",
+        examples=[False],
+    )
+    daily_hours: dict[Weekday, tuple[str, str]] | None = Field(
+        default=None,
+        description="Opening and closing time per weekday (HH:MM).",
+        examples=[{"lundi": ["09:00", "17:00"]}],
+    )
+    weekly_hours: tuple[str, str] | None = Field(
+        default=None,
+        description="Same hours every day of the week (HH:MM), when not per day.",
+        examples=[["09:00", "17:00"]],
+    )
+    lunch_break: str | None = Field(
+        default=None,
+        max_length=250,
+        description="How lunch is organised.",
+        examples=["12h-13h30, cantine de l'entreprise"],
+    )
+    permalink: str | None = Field(
+        default=None,
+        max_length=500,
+        description="For offers of a partner, the page where pupils apply.",
+        examples=["https://partenaire.example/offres/123"],
+    )
+    source: str = Field(
+        default="employer",
+        max_length=100,
+        description="Where the offer comes from: `employer`, `api` or `feed:<name>`.",
+        examples=["employer"],
+    )
 
 
 class _OfferEvent(EventBase):
@@ -139,21 +212,66 @@ class OfferUnpublished(_OfferEvent):
     event_type: Literal["offer.unpublished"] = event_type_field("offer.unpublished")
 
 
+class OfferDrafted(_OfferEvent):
+    """An offer was written as a draft (created, duplicated or renewed); not visible."""
+
+    event_type: Literal["offer.drafted"] = event_type_field("offer.drafted")
+
+
 class OfferRemoved(_OfferEvent):
     """An offer was deleted (kept for statistics, never shown again)."""
 
     event_type: Literal["offer.removed"] = event_type_field("offer.removed")
 
 
-OFFER_EVENTS = (OfferPublished, OfferUpdated, OfferUnpublished, OfferRemoved)
+class FeedRowRejected(EventBase):
+    """A row of a ministry or operator feed could not be read (a poison row)."""
+
+    event_type: Literal["offer_feed.row_rejected"] = event_type_field(
+        "offer_feed.row_rejected"
+    )
+    feed: str = Field(
+        min_length=1, max_length=100, description="Feed name.", examples=["armees"]
+    )
+    run_id: UUID = Field(
+        description="Run of the feed.",
+        examples=["3f2b8c0e-9d6a-4f0e-8f3b-2a1c0d9e8f7a"],
+    )
+    row_number: int = Field(
+        ge=1, description="Line number in the feed (1 = first row).", examples=[42]
+    )
+    reason: str = Field(
+        max_length=2000,
+        description="Why the row was rejected, in French.",
+        examples=["SIRET invalide"],
+    )
+    raw: str = Field(
+        max_length=20000,
+        description="The row as received.",
+        examples=['{"remote_id": "A1"}'],
+    )
+
+
+OFFER_EVENTS = (
+    OfferPublished,
+    OfferUpdated,
+    OfferUnpublished,
+    OfferRemoved,
+    OfferDrafted,
+)
 
 __all__ = [
     "OFFER_EVENTS",
+    "FeedRowRejected",
+    "GroupKind",
+    "LocationPrecision",
     "OfferAddress",
+    "OfferDrafted",
     "OfferPublished",
     "OfferRemoved",
     "OfferSnapshot",
     "OfferStatus",
     "OfferUnpublished",
     "OfferUpdated",
+    "Weekday",
 ]

@@ -15,6 +15,7 @@ from contracts.conventions import v1 as conventions
 from contracts.identity import v1 as identity
 from contracts.offers.v1 import (
     OFFER_EVENTS,
+    OfferDrafted,
     OfferPublished,
     OfferRemoved,
     OfferUnpublished,
@@ -32,7 +33,9 @@ from stats.db import (
 )
 
 Metric = Literal["applications", "internships", "signed"]
-OfferEvent = OfferPublished | OfferUpdated | OfferUnpublished | OfferRemoved
+OfferEvent = (
+    OfferPublished | OfferUpdated | OfferUnpublished | OfferRemoved | OfferDrafted
+)
 # Transitions that end an approved internship (its convention goes with it).
 ENDING = (
     applications.ApplicationCanceledByEmployer,
