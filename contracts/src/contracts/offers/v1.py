@@ -180,6 +180,19 @@ class OfferSnapshot(Frozen):
         description="Where the offer comes from: `employer`, `api` or `feed:<name>`.",
         examples=["employer"],
     )
+    team_id: UUID | None = Field(
+        default=None,
+        description=(
+            "The employer team that manages the offer and decides on its applications "
+            "(an employer without a team is a team of one: their own user id)."
+        ),
+        examples=["5d1c9a4e-2b3f-4c6d-8e7f-9a0b1c2d3e4f"],
+    )
+    full_weeks: tuple[IsoWeek, ...] = Field(
+        default=(),
+        description="Weeks on which every seat is taken by a confirmed pupil.",
+        examples=[["2027-W03"]],
+    )
 
 
 class _OfferEvent(EventBase):

@@ -84,6 +84,11 @@ def _actor(principal: Principal) -> Actor:
     raise errors.NotAParty()
 
 
+def _team(principal: Principal) -> uuid.UUID:
+    """An employer without a team is a team of one, as in the offers service."""
+    return principal.team_id or principal.user_id
+
+
 def _action(path_action: str, actor: Actor) -> Action:
     if path_action == "cancel":
         pupil = actor.kind is ActorKind.PUPIL
@@ -123,7 +128,7 @@ async def decide(
         application_id,
         _action(action, actor),
         actor,
-        team_id=principal.team_id,
+        team_id=_team(principal),
         reason=body.reason,
         transfer_to=body.transfer_to,
     )
@@ -148,7 +153,7 @@ async def inbox(
     """Les candidatures reçues pour une offre, pour l'équipe de l'employeur."""
     async with uow:
         offer = await uow.views.offer(offer_id)
-    if offer is None or offer.team_id is None or offer.team_id != principal.team_id:
+    if offer is None or offer.team_id is None or offer.team_id != _team(principal):
         raise errors.NotAParty("Cette offre n'appartient pas à votre équipe.")
     rows = await queries.of_offer(session, offer_id, statuses=status)
     return [ApplicationOut.model_validate(row) for row in rows]
@@ -172,7 +177,7 @@ async def decide_many(
 ) -> list[BulkResult]:
     """Décide de plusieurs candidatures d'une offre ; chacune aboutit ou non seule."""
     actor = _actor(principal)
-    action, team = _action(body.action, actor), principal.team_id
+    action, team = _action(body.action, actor), _team(principal)
     cmds = [
         handlers.Decide(i, action, actor, team, body.reason, offer_id=offer_id)
         for i in body.application_ids

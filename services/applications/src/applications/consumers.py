@@ -39,6 +39,7 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
         "department_code": offer.address.department_code,
         "is_public": offer.is_public,
         "ministry": offer.ministry,
+        "team_id": offer.team_id,
     }
     statement = insert(offer_views).values(values)
     result = await session.execute(

@@ -23,7 +23,11 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
         "host_address": f"{address.street}, {address.postal_code} {address.city}",
         "offer_title": offer.title,
     }
-    values = {"offer_id": uuid.UUID(event.aggregate_id), "version": event.version}
+    values = {
+        "offer_id": uuid.UUID(event.aggregate_id),
+        "version": event.version,
+        "team_id": offer.team_id,
+    }
     statement = insert(offer_views).values(values | {"prefill": prefill})
     await session.execute(
         statement.on_conflict_do_update(
@@ -31,6 +35,7 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
             set_={
                 "version": statement.excluded.version,
                 "prefill": statement.excluded.prefill,
+                "team_id": statement.excluded.team_id,
             },
             where=offer_views.c.version < statement.excluded.version,
         )

@@ -28,7 +28,7 @@ from contracts.applications.v1 import (
     ApplicationCanceledByPupil,
     ApplicationFacts,
 )
-from contracts.examples import offer_published
+from contracts.examples import offer_published, offer_snapshot
 from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
 from conventions.db import conventions_table, signatures_table
 from conventions.domain.model import monday_of
@@ -103,7 +103,7 @@ async def publish(bootstrap: str, *records: Record) -> None:
 
 async def confirmed_internship(service: Service, pupil_id: uuid.UUID) -> uuid.UUID:
     """Publishes the offer and the approval; returns the convention once created."""
-    offer = offer_published()
+    offer = offer_published(offer=offer_snapshot(team_id=TEAM))
     facts = ApplicationFacts(
         pupil_id=pupil_id,
         offer_id=uuid.UUID(offer.aggregate_id),
@@ -142,13 +142,6 @@ async def confirmed_internship(service: Service, pupil_id: uuid.UUID) -> uuid.UU
                 )
             )
             if found:
-                # Ownership is not in the offer events yet: the test gives the team.
-                await session.execute(
-                    update(conventions_table)
-                    .where(conventions_table.c.id == found)
-                    .values(team_id=TEAM)
-                )
-                await session.commit()
                 return uuid.UUID(str(found))
         await asyncio.sleep(0.1)
     raise AssertionError("no convention was created from the approval")

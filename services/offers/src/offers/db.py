@@ -24,13 +24,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import EventBase
 from contracts.common import GeoPoint
 from kit.db import make_metadata
+from kit.messaging.inbox import inbox_table
 from kit.messaging.outbox import add_events, outbox_table
 from offers.domain.errors import DuplicateRemoteId
 from offers.domain.geo import Placement
@@ -39,6 +40,7 @@ from offers.domain.model import OfferContent, last_day
 
 metadata = make_metadata()
 outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
 
 offers = Table(
     "offers",
@@ -59,10 +61,20 @@ offers = Table(
     Column("school_year", Integer, nullable=False),
     Column("last_day", Date, nullable=False),
     Column("seats_taken", Integer, nullable=False, server_default="0"),
+    Column("full_weeks", ARRAY(String(8)), nullable=False, server_default="{}"),
     Column("copied_from", Uuid),
     Column("created_at", DateTime(timezone=True), server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), server_default=func.now()),
     UniqueConstraint("source", "remote_id", name="uq_offers_source_remote_id"),
+)
+
+# Confirmed pupils per offer and week, counted from the applications' events.
+week_seats = Table(
+    "week_seats",
+    metadata,
+    Column("offer_id", Uuid, primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("taken", Integer, nullable=False),
 )
 
 operators = Table(
@@ -117,6 +129,7 @@ def row_of_offer(offer: Offer) -> dict[str, Any]:
         "school_year": offer.school_year,
         "last_day": last_day(offer.content.weeks),
         "seats_taken": offer.seats_taken,
+        "full_weeks": list(offer.full_weeks),
         "copied_from": offer.copied_from,
     }
 
@@ -136,6 +149,7 @@ def offer_of_row(row: Any) -> Offer:
         team_id=row.team_id,
         remote_id=row.remote_id,
         seats_taken=row.seats_taken,
+        full_weeks=tuple(row.full_weeks),
         copied_from=row.copied_from,
     )
 

@@ -11,22 +11,25 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
 
-from contracts.topics import OFFER_FEED_REJECTIONS, OFFERS
+from contracts.topics import APPLICATIONS, OFFER_FEED_REJECTIONS, OFFERS
 from kit.auth import Principal, TokenError, TokenVerifier
 from kit.db import make_engine, make_session_factory
 from kit.http import create_app, error_body
 from kit.messaging.admin import ensure_topics
+from kit.messaging.consumer import EventConsumer
 from kit.messaging.outbox import OutboxRelay
 from kit.messaging.publisher import KafkaPublisher, Publisher
 from kit.migrations import upgrade
 from offers import admin, api, partner
-from offers.db import SqlUnitOfWork, outbox
+from offers.db import SqlUnitOfWork, inbox, outbox
 from offers.domain.errors import OffersError
 from offers.feeds import FeedRunner
 from offers.geodata import geocoder, sectors
 from offers.handlers import Catalog, flag_stale_offers
 from offers.operators import OperatorStore, PartnerTokens, Throttle
+from offers.seats import apply_application_event
 from offers.settings import Settings, get_settings
 
 DESCRIPTION = "Offres de stage, API partenaires v1/v2 et flux des ministères."
@@ -112,7 +115,8 @@ async def _publisher(
 ) -> Publisher:
     if given is not None:
         return given
-    await ensure_topics(config.kafka_bootstrap_servers, [OFFERS, OFFER_FEED_REJECTIONS])
+    topics = [OFFERS, OFFER_FEED_REJECTIONS, APPLICATIONS]
+    await ensure_topics(config.kafka_bootstrap_servers, topics)
     kafka = KafkaPublisher(config.kafka_bootstrap_servers, client_id="offers")
     await kafka.start()
     stack.push_async_callback(kafka.stop)
@@ -130,13 +134,15 @@ async def _wire(
     engine = make_engine(config.database_url)
     stack.push_async_callback(engine.dispose)
     sessions = make_session_factory(engine)
+    relay_publisher = await _publisher(config, stack, publisher)
     relay = OutboxRelay(
         session_factory=sessions,
         table=outbox,
-        publisher=await _publisher(config, stack, publisher),
+        publisher=relay_publisher,
         poll_seconds=config.outbox_poll_seconds,
     )
     state.settings, state.sessions, state.relay = config, sessions, relay
+    state.publisher = relay_publisher
     state.uow_factory = lambda: SqlUnitOfWork(sessions, on_commit=relay.notify)
     state.catalog = catalog()
     state.operators = OperatorStore(sessions)
@@ -152,6 +158,24 @@ async def _wire(
     state.feed_tasks = set()
     stack.push_async_callback(_cancel_all, state.feed_tasks)
     return relay
+
+
+async def _consume_applications(
+    state: Any, config: Settings, stack: contextlib.AsyncExitStack
+) -> None:
+    """Seats taken come from the applications' events, in a group of our own."""
+    broker = KafkaBroker(config.kafka_bootstrap_servers, client_id=config.service_name)
+    EventConsumer(
+        name=f"{config.service_name}.seats",
+        topic=APPLICATIONS,
+        handler=apply_application_event,
+        dead_letters=state.publisher,
+        session_factory=state.sessions,
+        inbox=inbox,
+        max_attempts=config.consumer_max_attempts,
+    ).subscribe(broker)
+    await broker.start()
+    stack.push_async_callback(broker.stop)
 
 
 async def _cancel_all(tasks: set[asyncio.Task[Any]]) -> None:
@@ -177,6 +201,8 @@ def build_app(
             if token_verifier is None:
                 _background(stack, _load_keys(app.state, config.identity_jwks_url))
             _background(stack, relay.run())
+            if publisher is None:  # on the real broker, not with a test's publisher
+                await _consume_applications(app.state, config, stack)
             if config.run_daily_job:
                 _background(stack, _daily(app.state.uow_factory))
             yield

@@ -6,9 +6,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from fastapi import FastAPI
+from sqlalchemy import select
+
 from contracts import EventBase
 from contracts.common import GeoPoint
+from contracts.topics import OFFERS
 from kit.messaging.publisher import Publisher, Record
+from offers.db import outbox
 from offers.domain.lifecycle import Offer
 from offers.domain.model import OfferContent, last_day
 from offers.geodata import geocoder, sectors
@@ -128,3 +133,35 @@ class RenamingPublisher:
                 for r in records
             ]
         )
+
+
+def body(**overrides: Any) -> dict[str, Any]:
+    """A valid body for POST /offers; keyword arguments replace fields."""
+    fields: dict[str, Any] = {
+        "title": "Découverte du métier de boulanger",
+        "description": "Fabrication du pain.",
+        "employer_name": "Boulangerie Martin",
+        "siret": "89338184800017",
+        "sector_id": "b7564ac4-e184-41c4-a7a9-57233a9d244a",
+        "street": "7 Rue du Commandant Riviere",
+        "postal_code": "58000",
+        "city": "Nevers",
+        "weeks": ["2027-W03", "2027-W04"],
+        "seats": 2,
+        "grades": ["3e"],
+        "daily_hours": {"lundi": ["09:00", "17:00"]},
+        "tutor": {"name": "Marie Martin", "role": "Gérante"},
+        "contact_phone": "0102030405",
+    }
+    return fields | overrides
+
+
+async def events_of(app: FastAPI, offer_id: str) -> list[Any]:
+    """The events an offer left in the outbox, oldest first."""
+    async with app.state.sessions() as session:
+        rows = await session.execute(
+            select(outbox.c.payload)
+            .where(outbox.c.key == offer_id)
+            .order_by(outbox.c.seq)
+        )
+        return [OFFERS.parse(payload) for (payload,) in rows]

@@ -7,44 +7,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
 
-from contracts.topics import OFFERS
-from offers.db import offers, outbox
+from offers.db import offers
+from offers.testing import body, events_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 
 Headers = Callable[..., dict[str, str]]
-
-
-def body(**overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "title": "Découverte du métier de boulanger",
-        "description": "Fabrication du pain.",
-        "employer_name": "Boulangerie Martin",
-        "siret": "89338184800017",
-        "sector_id": "b7564ac4-e184-41c4-a7a9-57233a9d244a",
-        "street": "7 Rue du Commandant Riviere",
-        "postal_code": "58000",
-        "city": "Nevers",
-        "weeks": ["2027-W03", "2027-W04"],
-        "seats": 2,
-        "grades": ["3e"],
-        "daily_hours": {"lundi": ["09:00", "17:00"]},
-        "tutor": {"name": "Marie Martin", "role": "Gérante"},
-        "contact_phone": "0102030405",
-    }
-    return fields | overrides
-
-
-async def events_of(app: FastAPI, offer_id: str) -> list[Any]:
-    async with app.state.sessions() as session:
-        rows = await session.execute(
-            select(outbox.c.payload)
-            .where(outbox.c.key == offer_id)
-            .order_by(outbox.c.seq)
-        )
-        return [OFFERS.parse(payload) for (payload,) in rows]
 
 
 async def test_lifecycle_writes_one_versioned_event_per_change(

@@ -77,13 +77,27 @@ class Offer:
     version: int = 0
     team_id: uuid.UUID | None = None
     remote_id: str | None = None
-    seats_taken: int = 0
+    seats_taken: int = (
+        0  # on the least booked week: the offer is full when it reaches seats
+    )
     copied_from: uuid.UUID | None = None
+    full_weeks: tuple[str, ...] = ()
     events: list[OfferEvent] = field(default_factory=list, repr=False)
 
     @property
     def is_full(self) -> bool:
         return self.seats_taken >= self.content.seats
+
+    def seats_changed(self, taken_by_week: dict[str, int], *, now: datetime) -> None:
+        """Confirmed pupils per week, as the applications' events tell them."""
+        seats = self.content.seats
+        taken = [taken_by_week.get(week, 0) for week in self.content.weeks]
+        full = tuple(w for w in self.content.weeks if taken_by_week.get(w, 0) >= seats)
+        least = min(taken, default=0)
+        if (least, full) == (self.seats_taken, self.full_weeks):
+            return
+        self.seats_taken, self.full_weeks = least, full
+        self._record(OfferUpdated, now)
 
     def is_past(self, today: date) -> bool:
         return last_day(self.content.weeks) < today
@@ -120,6 +134,7 @@ class Offer:
             version=0,
             remote_id=None,
             seats_taken=0,
+            full_weeks=(),
             copied_from=self.id,
             events=[],
         )
@@ -142,6 +157,8 @@ class Offer:
             school_year=self.school_year,
             updated_at=now,
             source=self.source,
+            team_id=self.team_id,
+            full_weeks=self.full_weeks,
         )
 
     def _record(self, event_class: type[OfferEvent], now: datetime) -> None:
