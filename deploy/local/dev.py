@@ -43,7 +43,7 @@ def signing_key() -> str:
 def start_smtp_sink() -> subprocess.Popen[bytes]:
     """A local SMTP box: every email and SMS the platform sends goes to smtp.log."""
     log = (LOG_DIR / "smtp.log").open("ab")
-    command = [sys.executable, "-m", "identity.senders", "--port", str(SMTP_PORT)]
+    command = [sys.executable, "-m", "kit.senders", "--port", str(SMTP_PORT)]
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 

@@ -67,11 +67,23 @@ class Principal:
     ministries: tuple[str, ...] = ()
     team_id: uuid.UUID | None = None
     operator_id: uuid.UUID | None = None
+    # How to reach the user (their own token only): signing codes are sent there.
+    email: str | None = None
+    phone: str | None = None
 
     def claims(self) -> dict[str, Any]:
         """The scope claims, as identity puts them in a token."""
         claims: dict[str, Any] = {"sub": str(self.user_id), "role": self.role.value}
-        for name in ("school_uai", "grade", "department_code", "academy", "region"):
+        scalars = (
+            "school_uai",
+            "grade",
+            "department_code",
+            "academy",
+            "region",
+            "email",
+            "phone",
+        )
+        for name in scalars:
             if (value := getattr(self, name)) is not None:
                 claims[name] = value
         for name in ("class_id", "team_id", "operator_id"):
@@ -98,6 +110,8 @@ class Principal:
             ministries=tuple(claims.get("ministries", ())),
             team_id=optional_uuid("team_id"),
             operator_id=optional_uuid("operator_id"),
+            email=claims.get("email"),
+            phone=claims.get("phone"),
         )
 
 

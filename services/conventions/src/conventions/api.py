@@ -24,10 +24,11 @@ from conventions.domain.model import (
     Signatory,
     Status,
 )
-from conventions.notify import Notifier, Recipient
+from conventions.notify import Recipient
 from kit.auth import Principal, PrincipalDep, Role
 from kit.http import error_body
 from kit.messaging.outbox import add_events
+from kit.senders import Sender
 
 router = APIRouter(tags=["conventions"])
 STATUS_OF_CODE = {
@@ -57,9 +58,9 @@ async def _finish(
     await add_events(repo.session, OUTBOX, *outcome.events)
     await repo.session.commit()
     request.app.state.relay.notify()
-    notifier: Notifier = request.app.state.notifier
+    sender: Sender = request.app.state.sender
     for message in outcome.messages:
-        await notifier.send(message)
+        await sender.send(message)
 
 
 class DayIn(BaseModel):
@@ -247,7 +248,11 @@ async def signing_code(
     role = handlers.signatory_of(principal, convention)
     await handlers.check_party(repo, convention, principal)
     outcome = await handlers.request_code(
-        repo, convention, role, Recipient(user_id=principal.user_id), now=_now()
+        repo,
+        convention,
+        role,
+        Recipient(email=principal.email, phone=principal.phone),
+        now=_now(),
     )
     await _finish(request, repo, outcome)
     return {"message": "Un code vient de vous être envoyé."}
@@ -378,7 +383,10 @@ async def bulk_code(
     _head_of(uai, principal)
     waiting = await repo.waiting_for_head(uai)
     outcome = await handlers.request_bulk_code(
-        repo, waiting, Recipient(user_id=principal.user_id), now=_now()
+        repo,
+        waiting,
+        Recipient(email=principal.email, phone=principal.phone),
+        now=_now(),
     )
     await _finish(request, repo, outcome)
     return {

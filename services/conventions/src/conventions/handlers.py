@@ -21,9 +21,10 @@ from conventions.domain.model import (
     Signatory,
     Status,
 )
-from conventions.notify import Message, Recipient
+from conventions.notify import Recipient
 from kit.auth import SCHOOL_STAFF_ROLES, Principal, Role
 from kit.logging import current_correlation_id
+from kit.senders import Message
 
 LINK_VALIDITY = timedelta(days=30)
 SCHOOL_SIGNERS = {Role.SCHOOL_HEAD}
@@ -201,8 +202,8 @@ async def _link_for(
         f"Lisez-la et signez-la ici : {link_base}/{token}\n\n"
         "Ce lien ne sert qu'une fois."
     )
-    return Message(
-        Recipient(email=email, phone=phone), "Convention de stage à signer", body
+    return Recipient(email=email, phone=phone).message(
+        "Convention de stage à signer", body
     )
 
 
@@ -239,7 +240,7 @@ async def request_code(
     code, stored = OneTimeCode.issue(now)
     await repo.save_code(convention.id, role.value, stored)
     body = f"Votre code pour signer la convention : {code}. Il est valable 10 minutes."
-    return Outcome(messages=[Message(recipient, "Code de signature", body)])
+    return Outcome(messages=[recipient.message("Code de signature", body)])
 
 
 async def request_bulk_code(
@@ -259,7 +260,7 @@ async def request_bulk_code(
         f"Votre code pour signer {len(convention_ids)} convention(s) : {code}. "
         "Il est valable 10 minutes."
     )
-    return Outcome(messages=[Message(recipient, "Code de signature", body)])
+    return Outcome(messages=[recipient.message("Code de signature", body)])
 
 
 def legal_representative(

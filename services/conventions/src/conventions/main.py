@@ -10,18 +10,18 @@ from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
 from conventions import api
 from conventions.consumers import apply_application_event, apply_offer_event
 from conventions.db import INBOX, OUTBOX
-from conventions.notify import Notifier, RecordingNotifier
 from conventions.settings import Settings, get_settings
 from kit.auth import JwksProvider, TokenVerifier
 from kit.http import create_app
 from kit.logging import configure_logging
 from kit.runtime import Subscription, running
+from kit.senders import Sender, SmtpSender
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DESCRIPTION = "Conventions de stage tripartites, remplies et signées en ligne."
 
 
-def build_app(settings: Settings, notifier: Notifier | None = None) -> FastAPI:
+def build_app(settings: Settings, sender: Sender | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=settings.service_name, level=settings.log_level)
@@ -40,8 +40,12 @@ def build_app(settings: Settings, notifier: Notifier | None = None) -> FastAPI:
         ) as runtime:
             app.state.sessions, app.state.relay = runtime.sessions, runtime.relay
             app.state.link_base = settings.link_base
-            # Until delivery through identity lands, messages are kept in memory.
-            app.state.notifier = notifier or RecordingNotifier()
+            app.state.sender = sender or SmtpSender(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                mail_from=settings.mail_from,
+                sms_domain=settings.sms_gateway_domain,
+            )
             if settings.jwks_file:
                 app.state.token_verifier = TokenVerifier.from_file(settings.jwks_file)
             elif not hasattr(app.state, "token_verifier"):

@@ -1,38 +1,20 @@
-"""How signers receive their links and one-time codes.
+"""Where signers are reached: legal representatives at the email or mobile phone the
+school entered, account holders at the contact in their own token."""
 
-Legal representatives have no account: they are reached at the email or mobile
-phone the school entered. Account holders are reached through identity, which alone
-keeps contacts; `user_id` names them.
-"""
+from dataclasses import dataclass
 
-import uuid
-from dataclasses import dataclass, field
-from typing import Protocol
+from conventions.domain import errors
+from kit.senders import Message
 
 
 @dataclass(frozen=True)
 class Recipient:
-    user_id: uuid.UUID | None = None
     email: str | None = None
     phone: str | None = None
 
-
-@dataclass(frozen=True)
-class Message:
-    recipient: Recipient
-    subject: str
-    body: str
-
-
-class Notifier(Protocol):
-    async def send(self, message: Message) -> None: ...
-
-
-@dataclass
-class RecordingNotifier:
-    """Keeps the messages: tests read the codes and links from it."""
-
-    sent: list[Message] = field(default_factory=list)
-
-    async def send(self, message: Message) -> None:
-        self.sent.append(message)
+    def message(self, subject: str, body: str) -> Message:
+        if not (self.email or self.phone):
+            raise errors.NoContact()
+        return Message(
+            to_email=self.email, to_phone=self.phone, subject=subject, body=body
+        )

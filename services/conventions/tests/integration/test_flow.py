@@ -10,7 +10,7 @@ import asyncio
 import io
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,10 +33,10 @@ from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
 from conventions.db import conventions_table, signatures_table
 from conventions.domain.model import monday_of
 from conventions.main import build_app
-from conventions.notify import RecordingNotifier
 from conventions.settings import Settings
 from kit.auth import Principal, Role
 from kit.messaging.publisher import KafkaPublisher, Record
+from kit.testing.mail import Mailbox, running_mailbox
 from kit.testing.tokens import TokenFactory
 
 pytestmark = [
@@ -46,27 +46,36 @@ pytestmark = [
 ]
 
 UAI, WEEK, TEAM = "0350913C", "2027-W03", uuid.uuid4()
+PUPIL, EMPLOYER_MAIL = "eleve@example.org", "tuteur@example.org"
+HEAD_SMS = "0612345678@sms.stages.example.fr"
 
 
 @dataclass
 class Service:
     client: httpx.AsyncClient
     tokens: TokenFactory
-    notifier: RecordingNotifier
+    mailbox: Mailbox
     sessions: async_sessionmaker[AsyncSession]
     bootstrap: str
 
     def auth(self, principal: Principal) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.issue(principal)}"}
 
-    def last_code(self) -> str:
-        found = re.search(r"\b(\d{6})\b", self.notifier.sent[-1].body)
-        assert found, self.notifier.sent[-1].body
+    def last_code(self, address: str) -> str:
+        body = self.mailbox.body_to(address)
+        found = re.search(r"\b(\d{6})\b", body)
+        assert found, body
         return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[Mailbox]:
+    yield from running_mailbox()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(
+    mailbox: Mailbox,
     database_factory: Callable[[str], str],
     kafka_bootstrap_servers: str,
     postgres_url: str,
@@ -77,9 +86,9 @@ async def service(
         postgres_url=postgres_url,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         outbox_poll_seconds=0.05,
+        smtp_port=mailbox.port,
     )
-    notifier = RecordingNotifier()
-    app = build_app(settings, notifier)
+    app = build_app(settings)
     tokens = TokenFactory()
     app.state.token_verifier = tokens.verifier()
     async with app.router.lifespan_context(app):
@@ -88,7 +97,7 @@ async def service(
             transport=transport, base_url="http://t"
         ) as client:
             yield Service(
-                client, tokens, notifier, app.state.sessions, kafka_bootstrap_servers
+                client, tokens, mailbox, app.state.sessions, kafka_bootstrap_servers
             )
 
 
@@ -191,14 +200,10 @@ def school_part() -> dict[str, object]:
     }
 
 
-def link_token(service: Service, phone_or_email: str) -> str:
-    message = next(
-        m
-        for m in service.notifier.sent
-        if phone_or_email in (m.recipient.email, m.recipient.phone)
-    )
-    found = re.search(r"/lien/(\S+)", message.body)
-    assert found, message.body
+def link_token(service: Service, address: str) -> str:
+    body = service.mailbox.body_to(address)
+    found = re.search(r"/lien/(\S+)", body)
+    assert found, body
     return found.group(1)
 
 
@@ -208,12 +213,24 @@ async def test_a_convention_from_confirmation_to_every_signature(
     pupil_id = uuid.uuid4()
     convention_id = await confirmed_internship(service, pupil_id)
     base = f"/conventions/{convention_id}"
-    pupil = service.auth(Principal(user_id=pupil_id, role=Role.PUPIL))
+    pupil = service.auth(
+        Principal(user_id=pupil_id, role=Role.PUPIL, email="eleve@example.org")
+    )
     employer = service.auth(
-        Principal(user_id=uuid.uuid4(), role=Role.EMPLOYER, team_id=TEAM)
+        Principal(
+            user_id=uuid.uuid4(),
+            role=Role.EMPLOYER,
+            team_id=TEAM,
+            email="tuteur@example.org",
+        )
     )
     head = service.auth(
-        Principal(user_id=uuid.uuid4(), role=Role.SCHOOL_HEAD, school_uai=UAI)
+        Principal(
+            user_id=uuid.uuid4(),
+            role=Role.SCHOOL_HEAD,
+            school_uai=UAI,
+            phone="0612345678",
+        )
     )
     stranger = service.auth(
         Principal(user_id=uuid.uuid4(), role=Role.SCHOOL_HEAD, school_uai="0351851X")
@@ -245,28 +262,30 @@ async def test_a_convention_from_confirmation_to_every_signature(
     await service.client.post(f"{base}/signing-code", headers=pupil)
     wrong = await service.client.post(
         f"{base}/signature",
-        json={"code": "000000" if service.last_code() != "000000" else "111111"},
+        json={"code": "000000" if service.last_code(PUPIL) != "000000" else "111111"},
         headers=pupil,
     )
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "wrong_code")
     signed = await service.client.post(
-        f"{base}/signature", json={"code": service.last_code()}, headers=pupil
+        f"{base}/signature", json={"code": service.last_code(PUPIL)}, headers=pupil
     )
     assert signed.json()["signed_by"] == ["pupil"], signed.text
 
     await service.client.post(f"{base}/signing-code", headers=employer)
     await service.client.post(
-        f"{base}/signature", json={"code": service.last_code()}, headers=employer
+        f"{base}/signature",
+        json={"code": service.last_code(EMPLOYER_MAIL)},
+        headers=employer,
     )
 
-    for contact in ("n@example.org", "0712345678"):
+    for contact in ("n@example.org", "0712345678@sms.stages.example.fr"):
         token = link_token(service, contact)
         assert (await service.client.get(f"/links/{token}")).json()["id"] == str(
             convention_id
         )
         await service.client.post(f"/links/{token}/signing-code")
         by_link = await service.client.post(
-            f"/links/{token}/signature", json={"code": service.last_code()}
+            f"/links/{token}/signature", json={"code": service.last_code(contact)}
         )
         assert by_link.status_code == 200, by_link.text
         reused = await service.client.post(f"/links/{token}/signing-code")
@@ -278,7 +297,9 @@ async def test_a_convention_from_confirmation_to_every_signature(
     bulk = await service.client.post(f"/schools/{UAI}/signing-code", headers=head)
     assert bulk.json()["conventions"] == 1
     finished = await service.client.post(
-        f"/schools/{UAI}/signatures", json={"code": service.last_code()}, headers=head
+        f"/schools/{UAI}/signatures",
+        json={"code": service.last_code(HEAD_SMS)},
+        headers=head,
     )
     assert finished.json()[0]["status"] == "fully_signed"
 
@@ -331,23 +352,35 @@ async def test_five_wrong_codes_void_the_code(service: Service) -> None:
     pupil_id = uuid.uuid4()
     convention_id = await confirmed_internship(service, pupil_id)
     base = f"/conventions/{convention_id}"
-    pupil = service.auth(Principal(user_id=pupil_id, role=Role.PUPIL))
+    pupil = service.auth(
+        Principal(user_id=pupil_id, role=Role.PUPIL, email="eleve@example.org")
+    )
     await service.client.put(
         f"{base}/employer-part",
         json=employer_part(),
         headers=service.auth(
-            Principal(user_id=uuid.uuid4(), role=Role.EMPLOYER, team_id=TEAM)
+            Principal(
+                user_id=uuid.uuid4(),
+                role=Role.EMPLOYER,
+                team_id=TEAM,
+                email="tuteur@example.org",
+            )
         ),
     )
     await service.client.put(
         f"{base}/school-part",
         json=school_part(),
         headers=service.auth(
-            Principal(user_id=uuid.uuid4(), role=Role.SCHOOL_HEAD, school_uai=UAI)
+            Principal(
+                user_id=uuid.uuid4(),
+                role=Role.SCHOOL_HEAD,
+                school_uai=UAI,
+                phone="0612345678",
+            )
         ),
     )
     await service.client.post(f"{base}/signing-code", headers=pupil)
-    good = service.last_code()
+    good = service.last_code(PUPIL)
     bad = "000000" if good != "000000" else "111111"
     codes = [
         (
@@ -388,7 +421,9 @@ async def test_cancelling_the_application_cancels_the_convention(
         service.bootstrap,
         Record(APPLICATIONS.name, cancelled.aggregate_id, cancelled.to_json_bytes()),
     )
-    pupil = service.auth(Principal(user_id=pupil_id, role=Role.PUPIL))
+    pupil = service.auth(
+        Principal(user_id=pupil_id, role=Role.PUPIL, email="eleve@example.org")
+    )
     for _ in range(100):
         if (
             await service.client.get(f"/conventions/{convention_id}", headers=pupil)

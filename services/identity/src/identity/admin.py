@@ -9,10 +9,10 @@ import sys
 
 from identity.handlers.referents import invite_admin
 from identity.main import make_context
-from identity.senders import Message
 from identity.settings import get_settings
 from identity.uow import UnitOfWork
 from kit.db import make_engine, make_session_factory
+from kit.senders import Message
 
 
 async def _invite(email: str) -> None:

@@ -16,7 +16,6 @@ from identity.db import OUTBOX
 from identity.domain.credentials import Passwords
 from identity.domain.errors import IdentityError
 from identity.handlers.context import Context
-from identity.senders import Message, Sender, SmtpSender
 from identity.settings import Settings, get_settings
 from identity.signing import Signer
 from kit.auth import TokenVerifier
@@ -26,6 +25,7 @@ from kit.logging import configure_logging
 from kit.messaging.admin import ensure_topics
 from kit.messaging.outbox import OutboxRelay
 from kit.messaging.publisher import KafkaPublisher
+from kit.senders import Message, Sender, SmtpSender
 
 DESCRIPTION = (
     "Comptes, rôles, établissements, classes, semaines de stage, "

@@ -6,11 +6,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message as EmailMessage
 
 from aiokafka import AIOKafkaConsumer
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from contracts import TOPICS, EventBase
 from identity.db import (
@@ -24,38 +21,10 @@ from identity.db import (
 )
 from identity.domain.text import fold
 from identity.repositories import Classes, Operators, Schools, Tokens, Users
-from identity.senders import Message
 from identity.uow import UnitOfWork
+from kit.senders import Message
 
 _LINK = re.compile(r"token=([\w-]+)")
-
-
-@dataclass
-class Mailbox:
-    """A real SMTP server in this process; keeps every message it receives."""
-
-    port: int
-    messages: list[tuple[str, EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
-        content = envelope.original_content or b""
-        for rcpt in envelope.rcpt_tos:
-            self.messages.append((rcpt, message_from_bytes(content)))
-        return "250 OK"
-
-    def last_to(self, address: str) -> EmailMessage:
-        found = [message for rcpt, message in self.messages if rcpt == address]
-        assert found, f"aucun message pour {address}"
-        return found[-1]
-
-    def link_token(self, address: str) -> str:
-        body = self.last_to(address).get_payload(decode=True)
-        assert isinstance(body, bytes)
-        match = _LINK.search(body.decode())
-        assert match, "pas de lien dans le message"
-        return match[1]
 
 
 @dataclass

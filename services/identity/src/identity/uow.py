@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import EventBase
 from identity.db import OUTBOX
 from identity.repositories import Classes, Operators, Schools, Tokens, Users
-from identity.senders import Message
 from kit.messaging.outbox import add_events
+from kit.senders import Message
 
 log = structlog.get_logger(__name__)
 

@@ -1,4 +1,3 @@
-import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -7,7 +6,6 @@ import httpx
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,10 +15,11 @@ from contracts import TOPICS
 from identity.main import build_app
 from identity.settings import Settings
 from identity.signing import generate_pem
-from identity.testing import EventTail, Mailbox
+from identity.testing import EventTail
 from kit.db import make_engine, make_session_factory
 from kit.messaging.admin import ensure_topics
 from kit.migrations import upgrade
+from kit.testing.mail import Mailbox, running_mailbox
 
 MIGRATIONS = Path(identity.__file__).parent / "migrations"
 IDENTITY_TOPICS = [TOPICS[name] for name in TOPICS if name.startswith("identity.")]
@@ -55,20 +54,9 @@ async def imported(sessions: async_sessionmaker[AsyncSession]) -> None:
         await import_schools(session, shared_data_dir())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox(port=_free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    yield box
-    controller.stop()
+    yield from running_mailbox()
 
 
 @pytest.fixture(scope="session")

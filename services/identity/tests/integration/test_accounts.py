@@ -9,8 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity.db import User
-from identity.testing import Mailbox
 from kit.auth import Role, TokenVerifier
+from kit.testing.mail import Mailbox
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "Correct-Horse-42!"

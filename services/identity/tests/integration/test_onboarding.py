@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.identity import v1
 from identity.db import OUTBOX, User
-from identity.testing import EventTail, Mailbox
+from identity.testing import EventTail
 from kit.auth import TokenVerifier
+from kit.testing.mail import Mailbox
 
 pytestmark = [
     pytest.mark.postgres,

@@ -7,9 +7,9 @@ import pytest
 from fastapi import FastAPI
 
 from identity.handlers.referents import invite_admin
-from identity.testing import Mailbox
 from identity.uow import UnitOfWork
 from kit.auth import Role, TokenVerifier
+from kit.testing.mail import Mailbox
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "Correct-Horse-42!"

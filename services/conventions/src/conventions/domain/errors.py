@@ -75,3 +75,11 @@ class LinkUsed(ConventionsError):
 class Cancelled(ConventionsError):
     code = "convention_cancelled"
     message = "Cette convention a été annulée."
+
+
+class NoContact(ConventionsError):
+    code = "no_contact"
+    message = (
+        "Aucune adresse ni aucun numéro pour vous envoyer le code : "
+        "complétez votre compte."
+    )

@@ -19,8 +19,8 @@ from identity.handlers.context import (
 )
 from identity.handlers.joining import on_activated
 from identity.handlers.principals import principal_of
-from identity.senders import Message
 from identity.uow import UnitOfWork
+from kit.senders import Message
 
 MAX_FAILED_LOGINS = 8
 LOCKOUT = timedelta(minutes=15)

@@ -22,6 +22,8 @@ async def principal_of(user: User, uow: UnitOfWork) -> tuple[Principal, dict[str
         region=school.region if school else user.region,
         ministries=tuple(user.ministries or ()),
         operator_id=user.operator_id,
+        email=user.email,
+        phone=user.phone,
     )
     extra: dict[str, Any] = {}
     if principal.role is Role.PUPIL:

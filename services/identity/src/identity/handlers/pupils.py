@@ -12,10 +12,10 @@ from identity.domain.permissions import Action, Resource, require
 from identity.handlers.accounts import ensure_unique
 from identity.handlers.context import Context, greeting, one_time_link
 from identity.handlers.joining import resource_of, school_or_404
-from identity.senders import Message
 from identity.uow import UnitOfWork
 from kit.auth import Principal, Role
 from kit.logging import current_correlation_id
+from kit.senders import Message
 
 GENDERS = ("m", "f", "not_said")
 

@@ -9,9 +9,9 @@ from identity.domain.credentials import normalise_email
 from identity.domain.permissions import Action, Resource, require
 from identity.handlers.accounts import ensure_unique
 from identity.handlers.context import Context, greeting, one_time_link
-from identity.senders import Message
 from identity.uow import UnitOfWork
 from kit.auth import Principal, Role
+from kit.senders import Message
 
 # The scope field each referent role must be given.
 REFERENT_SCOPE = {

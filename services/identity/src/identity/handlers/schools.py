@@ -13,10 +13,10 @@ from identity.domain.weeks import school_year_of, validate_weeks
 from identity.handlers.accounts import activation_message, ensure_unique, use_one_time
 from identity.handlers.context import Context, greeting, one_time_link
 from identity.handlers.joining import on_activated, resource_of, school_or_404
-from identity.senders import Message
 from identity.uow import UnitOfWork
 from kit.auth import SCHOOL_STAFF_ROLES, Principal, Role
 from kit.logging import current_correlation_id
+from kit.senders import Message
 
 
 @dataclass(frozen=True)

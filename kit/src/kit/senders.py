@@ -1,7 +1,9 @@
 """Email and SMS leave through a `Sender`; locally both go to an SMTP sink.
 
+Shared by the services that write to people (identity, conventions).
+
 SMS are mailed to `<number>@<sms gateway domain>`, the way email-to-SMS gateways
-work, so development needs no provider: `python -m identity.senders` runs a sink
+work, so development needs no provider: `python -m kit.senders` runs a sink
 that prints every message.
 """
 
