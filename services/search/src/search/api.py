@@ -121,7 +121,7 @@ async def autocomplete_keyword(
     index: IndexDep, q: Annotated[str, Query(max_length=100)]
 ) -> list[KeywordSuggestion]:
     """Propose des intitulés d'offres au fil de la frappe."""
-    return await complete_keyword(q, index)
+    return await complete_keyword(q, index, today=dt.date.today())
 
 
 @router.get("/places/autocomplete", response_model=list[PlaceSuggestion])

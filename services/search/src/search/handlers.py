@@ -158,11 +158,13 @@ def _hit(hit: dict[str, Any], query: SearchQuery) -> OfferHit:
 
 
 async def complete_keyword(
-    prefix: str, index: OfferIndex, *, limit: int = 8
+    prefix: str, index: OfferIndex, *, today: dt.date, limit: int = 8
 ) -> list[KeywordSuggestion]:
     if not prefix.strip():
         return []
-    reply = await index.search(keyword_completion_body(prefix, limit=limit))
+    reply = await index.search(
+        keyword_completion_body(prefix, limit=limit, today=today)
+    )
     return [
         KeywordSuggestion(text=h["_source"]["title"]) for h in reply["hits"]["hits"]
     ]

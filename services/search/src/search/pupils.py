@@ -6,6 +6,7 @@ will keep from those feeds; `InMemoryPupilDirectory` implements it, filled by th
 future consumers (or by tests), with the public school positions as a fallback.
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -56,11 +57,13 @@ class InMemoryPupilDirectory:
         self._applied.get(pupil_id, set()).discard(offer_id)
 
     def school(self, uai: str) -> SchoolProfile | None:
-        if uai in self._schools:
-            return self._schools[uai]
-        if uai in self._positions:
-            return SchoolProfile(uai, Point(*self._positions[uai]))
-        return None
+        known = self._schools.get(uai)
+        public = self._positions.get(uai)
+        if known is None:
+            return SchoolProfile(uai, Point(*public)) if public else None
+        if known.location is None and public:
+            return dataclasses.replace(known, location=Point(*public))
+        return known
 
     async def context_for(self, principal: Principal) -> PupilContext | None:
         if principal.role is not Role.PUPIL:

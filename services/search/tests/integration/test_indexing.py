@@ -14,7 +14,9 @@ async def index_events(client: AsyncOpenSearch, alias: str, *events: object) -> 
     await client.indices.refresh(index=alias)
 
 
-async def stored(client: AsyncOpenSearch, alias: str, offer_id: str) -> dict[str, object]:
+async def stored(
+    client: AsyncOpenSearch, alias: str, offer_id: str
+) -> dict[str, object]:
     reply = await client.get(index=alias, id=offer_id)
     return {"version": reply["_version"], **reply["_source"]}
 

@@ -162,8 +162,10 @@ def sort_clause(query: SearchQuery) -> list[Any]:
     return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}]
 
 
-def keyword_completion_body(prefix: str, *, limit: int) -> dict[str, Any]:
-    """Distinct titles that start like what is being typed."""
+def keyword_completion_body(
+    prefix: str, *, limit: int, today: dt.date
+) -> dict[str, Any]:
+    """Distinct titles of open offers that start like what is being typed."""
     return {
         "query": {
             "bool": {
@@ -171,12 +173,12 @@ def keyword_completion_body(prefix: str, *, limit: int) -> dict[str, Any]:
                     {
                         "multi_match": {
                             "query": prefix,
-                            "fields": list(PREFIX_FIELDS),
+                            "fields": ["title.prefix"],
                             "operator": "and",
                         }
                     }
                 ],
-                "filter": [{"term": {"visible": True}}],
+                "filter": visibility_filters(VISITOR, today),
             }
         },
         "collapse": {"field": "title.raw"},
