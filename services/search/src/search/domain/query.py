@@ -157,9 +157,13 @@ def search_body(query: SearchQuery, today: dt.date) -> dict[str, Any]:
 
 def sort_clause(query: SearchQuery) -> list[Any]:
     if query.effective_sort == "relevance" or query.point is None:
-        return ["_score", {"updated_at": "desc"}]
+        return ["_score", {"updated_at": "desc"}, {"offer_id": "asc"}]
     point = {"lat": query.point.lat, "lon": query.point.lon}
-    return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}]
+    # The id breaks ties, so that pages follow each other without overlap.
+    return [
+        {"_geo_distance": {"location": point, "order": "asc", "unit": "km"}},
+        {"offer_id": "asc"},
+    ]
 
 
 def keyword_completion_body(
