@@ -9,6 +9,7 @@ from search.domain.places import Gazetteer
 from search.domain.query import (
     MAX_RADIUS_KM,
     PAGE_SIZE,
+    SECTOR_FACET_SEPARATOR,
     Point,
     SearchQuery,
     Sort,
@@ -105,11 +106,16 @@ def suggestion_queries(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
 async def search_offers(
     query: SearchQuery, index: OfferIndex, *, today: dt.date
 ) -> SearchPage:
-    page = to_page(query, await index.search(search_body(query, today)))
+    """Exact words first (the cheap query); typo tolerance only when they find
+    nothing; then, on the first page, suggestions."""
+    page = await _run(query, index, today)
+    if not page.total and query.keyword and not query.typo_tolerant:
+        query = query.replace(typo_tolerant=True)
+        page = await _run(query, index, today)
     if page.total or query.page > 1:
         return page
     for kind, wider in suggestion_queries(query):
-        suggested = to_page(wider, await index.search(search_body(wider, today)))
+        suggested = await _run(wider, index, today)
         if suggested.total:
             return suggested.model_copy(
                 update={"is_suggestion": True, "suggestion_kind": kind}
@@ -117,20 +123,20 @@ async def search_offers(
     return page
 
 
+async def _run(query: SearchQuery, index: OfferIndex, today: dt.date) -> SearchPage:
+    return to_page(query, await index.search(search_body(query, today)))
+
+
 def to_page(query: SearchQuery, reply: dict[str, Any]) -> SearchPage:
     hits = reply["hits"]
     return SearchPage(
         total=hits["total"]["value"],
+        total_is_lower_bound=hits["total"]["relation"] == "gte",
         page=query.page,
         page_size=PAGE_SIZE,
         results=[_hit(hit, query) for hit in hits["hits"]],
         facets=[
-            SectorFacet(
-                sector_id=bucket["key"],
-                sector_name=bucket["name"]["buckets"][0]["key"],
-                count=bucket["doc_count"],
-            )
-            for bucket in reply["aggregations"]["sectors"]["buckets"]
+            _facet(bucket) for bucket in reply["aggregations"]["sectors"]["buckets"]
         ],
         criteria=AppliedCriteria(
             keyword=query.keyword,
@@ -140,8 +146,14 @@ def to_page(query: SearchQuery, reply: dict[str, Any]) -> SearchPage:
             weeks=list(query.weeks),
             grade=query.grade,
             sort=query.effective_sort,
+            typo_tolerant=query.typo_tolerant,
         ),
     )
+
+
+def _facet(bucket: dict[str, Any]) -> SectorFacet:
+    sector_id, _, name = bucket["key"].partition(SECTOR_FACET_SEPARATOR)
+    return SectorFacet(sector_id=sector_id, sector_name=name, count=bucket["doc_count"])
 
 
 def _hit(hit: dict[str, Any], query: SearchQuery) -> OfferHit:

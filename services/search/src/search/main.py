@@ -30,6 +30,8 @@ def opensearch_client(settings: Settings) -> AsyncOpenSearch:
         hosts=[settings.opensearch_url],
         timeout=settings.opensearch_timeout_seconds,
         max_retries=0,
+        # As many connections as requests a process serves at once.
+        maxsize=settings.opensearch_connections,
     )
 
 

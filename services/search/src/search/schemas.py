@@ -42,10 +42,17 @@ class AppliedCriteria(BaseModel):
     weeks: list[str]
     grade: str | None
     sort: Literal["distance", "relevance"]
+    typo_tolerant: bool = Field(
+        description="Vrai quand les mots exacts ne trouvaient rien et que la "
+        "recherche a toléré des fautes de frappe."
+    )
 
 
 class SearchPage(BaseModel):
     total: int
+    total_is_lower_bound: bool = Field(
+        default=False, description="Vrai quand il y a plus de 10 000 résultats."
+    )
     page: int
     page_size: int
     results: list[OfferHit]

@@ -15,6 +15,7 @@ class Settings(ServiceSettings):
         default="http://127.0.0.1:9200", validation_alias="OPENSEARCH_URL"
     )
     opensearch_timeout_seconds: float = Field(default=5, gt=0)
+    opensearch_connections: int = Field(default=64, ge=1)
     index_alias: str = "offers"
     consumer_group: str = "search-indexer"
     run_indexer: bool = True

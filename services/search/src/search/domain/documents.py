@@ -43,6 +43,7 @@ def offer_document(
         "is_public": offer.is_public,
         "sector_id": str(offer.sector_id),
         "sector_name": offer.sector_name,
+        "sector_facet": f"{offer.sector_id}|{offer.sector_name}",
         "city": address.city,
         "postal_code": address.postal_code,
         "department_code": address.department_code,

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PAGE_SIZE = 30
+TOTAL_HITS_CAP = 10_000
+SECTOR_FACET_SEPARATOR = "|"
 MAX_RADIUS_KM = 60
 DEFAULT_RADIUS_KM = 30
 TEXT_FIELDS = ("title^3", "employer_name^2", "description")
@@ -45,6 +47,7 @@ class SearchQuery:
     sort: Sort | None = None
     page: int = 1
     viewer: Viewer = field(default=VISITOR)
+    typo_tolerant: bool = False
 
     @property
     def effective_sort(self) -> Sort:
@@ -61,20 +64,22 @@ def iso_week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def keyword_clause(keyword: str) -> dict[str, Any]:
-    """Typo-tolerant words, or the start of a word being typed."""
+def keyword_clause(keyword: str, *, typo_tolerant: bool) -> dict[str, Any]:
+    """The words (stemmed, accents folded), or the start of a word being typed;
+    with `typo_tolerant`, words one or two letters off too."""
+    words: dict[str, Any] = {
+        "query": keyword,
+        "fields": list(TEXT_FIELDS),
+        "operator": "and",
+    }
+    if typo_tolerant:
+        # A typo is rarely in the first two letters; fixing them and capping
+        # expansions keeps the fuzzy query affordable.
+        words |= {"fuzziness": "AUTO", "prefix_length": 2, "max_expansions": 10}
     return {
         "bool": {
             "should": [
-                {
-                    "multi_match": {
-                        "query": keyword,
-                        "fields": list(TEXT_FIELDS),
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "operator": "and",
-                    }
-                },
+                {"multi_match": words},
                 {
                     "multi_match": {
                         "query": keyword,
@@ -131,7 +136,9 @@ def search_body(query: SearchQuery, today: dt.date) -> dict[str, Any]:
         "filter": visibility_filters(query.viewer, today) + criteria_filters(query)
     }
     if query.keyword:
-        bool_query["must"] = [keyword_clause(query.keyword)]
+        bool_query["must"] = [
+            keyword_clause(query.keyword, typo_tolerant=query.typo_tolerant)
+        ]
     if query.viewer.applied_offer_ids:
         bool_query["must_not"] = [
             {"ids": {"values": sorted(query.viewer.applied_offer_ids)}}
@@ -140,12 +147,9 @@ def search_body(query: SearchQuery, today: dt.date) -> dict[str, Any]:
         "query": {"bool": bool_query},
         "from": (query.page - 1) * PAGE_SIZE,
         "size": PAGE_SIZE,
-        "track_total_hits": True,
+        "track_total_hits": TOTAL_HITS_CAP,
         "aggs": {
-            "sectors": {
-                "terms": {"field": "sector_id", "size": 100},
-                "aggs": {"name": {"terms": {"field": "sector_name", "size": 1}}},
-            }
+            "sectors": {"terms": {"field": "sector_facet", "size": 100}},
         },
         "sort": sort_clause(query),
         "_source": {"excludes": ["description"]},
