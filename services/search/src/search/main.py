@@ -9,8 +9,10 @@ Kafka shares the topic's partitions among them.
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
 from opensearchpy import AsyncOpenSearch
+from opensearchpy.exceptions import OpenSearchException
 
 from kit.auth import TokenVerifier
 from kit.http import create_app
@@ -18,10 +20,11 @@ from kit.logging import configure_logging
 from search import api
 from search.domain.places import gazetteer
 from search.engine import OfferIndex
-from search.pupils import InMemoryPupilDirectory
+from search.pupil_store import OpenSearchPupilDirectory
 from search.settings import Settings, get_settings
 from search.worker import running_indexer
 
+log = structlog.get_logger(__name__)
 DESCRIPTION = "Recherche géographique et plein texte des offres, sur OpenSearch."
 
 
@@ -43,6 +46,18 @@ async def token_verifier(settings: Settings) -> TokenVerifier | None:
     return None
 
 
+async def pupil_directory(
+    client: AsyncOpenSearch, settings: Settings
+) -> OpenSearchPupilDirectory:
+    directory = OpenSearchPupilDirectory(client, prefix=settings.index_alias)
+    try:
+        await directory.ensure_indices()
+    except (OpenSearchException, OSError) as exc:
+        # Start anyway: searches answer 503 until OpenSearch is back.
+        log.warning("pupil_indices_not_ready", error=repr(exc))
+    return directory
+
+
 def build_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +66,7 @@ def build_app(settings: Settings) -> FastAPI:
             stack.push_async_callback(client.close)
             app.state.offer_index = OfferIndex(client, alias=settings.index_alias)
             app.state.gazetteer = gazetteer()
-            app.state.pupil_contexts = InMemoryPupilDirectory()
+            app.state.pupil_contexts = await pupil_directory(client, settings)
             app.state.token_verifier = await token_verifier(settings)
             if settings.run_indexer:
                 await stack.enter_async_context(running_indexer(settings, client))

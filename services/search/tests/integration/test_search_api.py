@@ -12,6 +12,7 @@ from kit.testing.tokens import TokenFactory
 from search.domain.documents import IndexAction
 from search.index import ensure_index
 from search.indexer import BulkIndexer, event_action
+from search.pupil_store import OpenSearchPupilDirectory
 from search.pupils import InMemoryPupilDirectory, SchoolProfile
 from search.testing import address, http, offer_event, search_app
 
@@ -259,3 +260,34 @@ def _pupil(user_id: uuid.UUID, *, grade: str) -> Principal:
     return Principal(
         user_id=user_id, role=Role.PUPIL, school_uai=SAINT_MALO_SCHOOL, grade=grade
     )
+
+
+async def test_the_shared_pupil_directory_feeds_the_same_defaults(
+    os_client: AsyncOpenSearch, catalog: str, tokens: TokenFactory
+) -> None:
+    directory = OpenSearchPupilDirectory(os_client, prefix=catalog)
+    await directory.ensure_indices()
+    pupil = uuid.uuid4()
+    await directory.put_school(
+        SchoolProfile(SAINT_MALO_SCHOOL, None, ("2027-W03",)), version=2
+    )
+    await directory.put_school(
+        SchoolProfile(SAINT_MALO_SCHOOL, None, ("2027-W24",)), version=1
+    )
+    await directory.set_application(pupil, IDS["bakery"], active=True, version=1)
+    await directory.set_application(pupil, IDS["reserved_here"], active=True, version=1)
+    await directory.set_application(
+        pupil, IDS["reserved_here"], active=False, version=2
+    )
+    await os_client.indices.refresh(index=f"{catalog}-applications")
+    app = search_app(os_client, catalog, verifier=tokens.verifier())
+    app.state.pupil_contexts = directory
+    token = tokens.issue(_pupil(pupil, grade="3e"))
+
+    async with http(app) as client:
+        reply = await client.get(
+            "/offers/search", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    assert names(reply.json()) == ["reserved_here"]
+    assert reply.json()["criteria"]["weeks"] == ["2027-W03"]
