@@ -116,7 +116,11 @@ def _weeks(weeks: list[str] | None) -> tuple[str, ...]:
     return tuple(weeks or ())
 
 
-@router.get("/offers/autocomplete", response_model=list[KeywordSuggestion])
+@router.get(
+    "/offers/autocomplete",
+    response_model=list[KeywordSuggestion],
+    responses={503: ERROR_RESPONSES[503]},
+)
 async def autocomplete_keyword(
     index: IndexDep, q: Annotated[str, Query(max_length=100)]
 ) -> list[KeywordSuggestion]:
