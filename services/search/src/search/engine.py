@@ -5,7 +5,7 @@ from typing import Any
 
 import structlog
 from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import ImproperlyConfigured, OpenSearchException
+from opensearchpy.exceptions import RequestError, TransportError
 
 from search.domain.errors import SearchUnavailable
 
@@ -22,7 +22,10 @@ class OfferIndex:
             reply: dict[str, Any] = await self.client.search(
                 index=self.alias, body=body
             )
-        except (OpenSearchException, ImproperlyConfigured, OSError) as exc:
+        except RequestError:
+            raise  # a request we built wrong is a bug, not an outage
+        except (TransportError, OSError) as exc:
+            # Unreachable, timed out, overloaded, or no index behind the alias yet.
             log.warning("opensearch_unavailable", error=repr(exc))
             raise SearchUnavailable() from exc
         return reply

@@ -135,6 +135,14 @@ async def test_results_around_a_city_come_nearest_first(api: AsyncClient) -> Non
     assert page["criteria"]["sort"] == "distance"
 
 
+async def test_a_zero_radius_means_the_very_place(api: AsyncClient) -> None:
+    page = await search(
+        api, lat=RENNES.location.lat, lon=RENNES.location.lon, radius_km=0
+    )
+
+    assert names(page) == ["rennes"]
+
+
 async def test_a_postal_code_or_coordinates_are_places_too(api: AsyncClient) -> None:
     by_code = await search(api, place="35400", radius_km=2)
     by_point = await search(api, lat=48.1045, lon=-1.6775, radius_km=5)

@@ -74,12 +74,12 @@ async def test_a_found_page_is_not_a_suggestion_and_carries_facets() -> None:
 
 
 async def test_suggestions_are_flagged_with_their_kind() -> None:
-    index = ScriptedIndex(lambda body: radius(body) == "60km")
+    index = ScriptedIndex(lambda body: radius(body) == "60000m")
     query = SearchQuery(keyword="astronaute", point=Point(48.8, 2.3), radius_km=5)
 
     page = await run(index, query)
 
-    assert [radius(b) for b in index.bodies] == ["5km", "5km", "60km"]
+    assert [radius(b) for b in index.bodies] == ["5000m", "5000m", "60000m"]
     assert (page.is_suggestion, page.suggestion_kind) == (True, "wider_radius")
 
 

@@ -115,7 +115,8 @@ def criteria_filters(query: SearchQuery) -> list[dict[str, Any]]:
         filters.append(
             {
                 "geo_distance": {
-                    "distance": f"{query.radius_km}km",
+                    # OpenSearch wants a positive distance: 0 km means 1 m.
+                    "distance": f"{max(query.radius_km * 1000, 1):.0f}m",
                     "location": {"lat": query.point.lat, "lon": query.point.lon},
                 }
             }
