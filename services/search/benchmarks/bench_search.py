@@ -32,6 +32,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.engine import make_url
 
@@ -452,6 +453,12 @@ async def freshness(
     finally:
         await broker.stop()
         await publisher.stop()
+        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+        await admin.start()
+        try:
+            await admin.delete_topics([topic.name, topic.dead_letter])
+        finally:
+            await admin.close()
 
 
 # Main --------------------------------------------------------------------------

@@ -5,8 +5,7 @@ import pytest
 from faststream.kafka import KafkaBroker
 from opensearchpy import AsyncOpenSearch
 
-from contracts.topics import OFFERS, Topic
-from kit.messaging.admin import ensure_topics
+from contracts.topics import Topic
 from kit.messaging.publisher import KafkaPublisher, Record
 from search.consumers import indexer_consumer, subscribe_in_batches
 from search.indexer import BulkIndexer
@@ -31,16 +30,12 @@ async def wait_for(
 
 
 async def test_the_indexer_applies_the_topic_in_its_own_group_out_of_order(
-    os_client: AsyncOpenSearch, alias: str, kafka_bootstrap_servers: str
+    os_client: AsyncOpenSearch,
+    alias: str,
+    kafka_bootstrap_servers: str,
+    offers_topic: Topic,
 ) -> None:
-    topic = Topic(
-        name=f"test-search-offers-{uuid.uuid4().hex[:8]}",
-        aggregate="offer",
-        description="offers, for one test",
-        events=OFFERS.events,
-        compacted=True,
-    )
-    await ensure_topics(kafka_bootstrap_servers, [topic], partitions=2)
+    topic = offers_topic
     publisher = KafkaPublisher(kafka_bootstrap_servers, client_id="search-test")
     await publisher.start()
     first = offer_event(version=1, title="Premier")

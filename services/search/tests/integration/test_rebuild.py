@@ -1,13 +1,11 @@
 import asyncio
-import uuid
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 from opensearchpy import AsyncOpenSearch
 
-from contracts.topics import OFFERS, Topic
-from kit.messaging.admin import ensure_topics
+from contracts.topics import Topic
 from kit.messaging.publisher import KafkaPublisher, Record
 from search.index import indices_behind
 from search.indexer import BulkIndexer, event_action
@@ -22,7 +20,6 @@ pytestmark = [
 
 
 async def fill_topic(servers: str, topic: Topic, events: list[Any]) -> None:
-    await ensure_topics(servers, [topic], partitions=3)
     publisher = KafkaPublisher(servers, client_id="search-rebuild-test")
     await publisher.start()
     try:
@@ -41,15 +38,12 @@ async def ids_found(api: AsyncClient) -> tuple[int, list[str]]:
 
 
 async def test_rebuild_replays_the_topic_and_switches_while_search_answers(
-    os_client: AsyncOpenSearch, alias: str, kafka_bootstrap_servers: str
+    os_client: AsyncOpenSearch,
+    alias: str,
+    kafka_bootstrap_servers: str,
+    offers_topic: Topic,
 ) -> None:
-    topic = Topic(
-        name=f"test-search-rebuild-{uuid.uuid4().hex[:8]}",
-        aggregate="offer",
-        description="offers, for one test",
-        events=OFFERS.events,
-        compacted=True,
-    )
+    topic = offers_topic
     published = [offer_event(version=1, seats=1 + i % 5) for i in range(400)]
     updates = [
         offer_event("updated", offer_id=e.aggregate_id, version=2, seats=9)
