@@ -9,6 +9,7 @@ Kafka shares the topic's partitions among them.
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import httpx
 import structlog
 from fastapi import FastAPI
 from opensearchpy import AsyncOpenSearch
@@ -42,7 +43,11 @@ async def token_verifier(settings: Settings) -> TokenVerifier | None:
     if settings.jwks_file:
         return TokenVerifier.from_file(settings.jwks_file)
     if settings.jwks_url:
-        return await TokenVerifier.fetch(settings.jwks_url)
+        try:
+            return await TokenVerifier.fetch(settings.jwks_url)
+        except httpx.HTTPError as exc:
+            # Visitors can still search; pupils' tokens are refused until restart.
+            log.warning("jwks_unavailable", url=settings.jwks_url, error=repr(exc))
     return None
 
 
