@@ -1,12 +1,13 @@
 """The search API: open to visitors; a pupil's token brings their defaults."""
 
 import datetime as dt
-import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 
 from kit.auth import Principal, TokenError, TokenVerifier
 from kit.http import error_body
@@ -71,52 +72,50 @@ PupilDep = Annotated[PupilContext | None, Depends(pupil_context)]
 WEEK = r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"
 
 
+class SearchParams(BaseModel):
+    """Critères de recherche; ceux qui manquent prennent les défauts d'un élève."""
+
+    q: str | None = Field(default=None, max_length=200, description="Mot-clé.")
+    place: str | None = Field(
+        default=None, max_length=120, description="Commune ou code postal."
+    )
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_km: float | None = Field(default=None, ge=0, le=MAX_RADIUS_KM)
+    sector: list[str] = Field(default=[], description="Identifiants de secteurs.")
+    week: list[Annotated[str, Field(pattern=WEEK)]] = Field(
+        default=[], description="Semaines ISO, par exemple 2027-W03."
+    )
+    grade: Literal["4e", "3e", "2de"] | None = None
+    public: bool | None = None
+    remote: bool | None = None
+    accessible: bool | None = None
+    sort: Sort | None = None
+    page: int = Field(default=1, ge=1, le=300)
+
+    def to_request(self) -> SearchRequest:
+        return SearchRequest(
+            keyword=self.q, place=self.place, lat=self.lat, lon=self.lon,
+            radius_km=self.radius_km, sector_ids=tuple(self.sector),
+            weeks=tuple(self.week), grade=self.grade, is_public=self.public,
+            remote=self.remote, accessible=self.accessible, sort=self.sort,
+            page=self.page,
+        )  # fmt: skip
+
+
 @router.get("/offers/search", response_model=SearchPage, responses=ERROR_RESPONSES)
 async def search(
     index: IndexDep,
     places: GazetteerDep,
     pupil: PupilDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    place: Annotated[str | None, Query(max_length=120)] = None,
-    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
-    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
-    radius_km: Annotated[float | None, Query(ge=0, le=MAX_RADIUS_KM)] = None,
-    sector: Annotated[list[str] | None, Query()] = None,
-    week: Annotated[list[str] | None, Query()] = None,
-    grade: Annotated[str | None, Query(pattern=r"^(4e|3e|2de)$")] = None,
-    public: bool | None = None,
-    remote: bool | None = None,
-    accessible: bool | None = None,
-    sort: Sort | None = None,
-    page: Annotated[int, Query(ge=1, le=300)] = 1,
+    params: Annotated[SearchParams, Query()],
 ) -> Response:
     """Cherche des offres: mot-clé, lieu et rayon, secteurs, semaines, niveau."""
-    request = SearchRequest(
-        keyword=q,
-        place=place,
-        lat=lat,
-        lon=lon,
-        radius_km=radius_km,
-        sector_ids=tuple(sector or ()),
-        weeks=_weeks(week),
-        grade=grade,
-        is_public=public,
-        remote=remote,
-        accessible=accessible,
-        sort=sort,
-        page=page,
-    )
-    query = build_query(request, places, pupil)
+    query = build_query(params.to_request(), places, pupil)
     found = await search_offers(query, index, today=dt.date.today())
     # Serialised by pydantic-core in one step: FastAPI's generic path (validate
     # again, encode, dump) was a third of the request's own CPU time.
     return Response(found.model_dump_json(), media_type="application/json")
-
-
-def _weeks(weeks: list[str] | None) -> tuple[str, ...]:
-    if any(not re.match(WEEK, week) for week in weeks or ()):
-        raise InvalidSearch("Semaine invalide: attendu AAAA-Wnn, par exemple 2027-W03.")
-    return tuple(weeks or ())
 
 
 @router.get(
@@ -141,6 +140,18 @@ async def autocomplete_place(
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [".".join(str(part) for part in e["loc"][1:]) for e in exc.errors()]
+        return JSONResponse(
+            error_body(
+                InvalidSearch.code,
+                "Critères de recherche invalides: " + ", ".join(fields) + ".",
+                fields=fields,
+            ),
+            status_code=422,
+        )
 
     @app.exception_handler(SearchError)
     async def search_error(_: Request, exc: SearchError) -> JSONResponse:

@@ -256,6 +256,19 @@ async def test_an_unknown_place_is_a_clear_error(api: AsyncClient) -> None:
     }
 
 
+async def test_invalid_criteria_are_refused_in_french(api: AsyncClient) -> None:
+    reply = await api.get(
+        "/offers/search", params={"week": "2027-53", "radius_km": 100}
+    )
+
+    assert reply.status_code == 422
+    assert reply.json()["error"] == {
+        "code": "invalid_search",
+        "message": "Critères de recherche invalides: radius_km, week.0.",
+        "details": {"fields": ["radius_km", "week.0"]},
+    }
+
+
 async def test_keyword_and_city_autocomplete(api: AsyncClient) -> None:
     titles = (await api.get("/offers/autocomplete", params={"q": "boul"})).json()
     cities = (await api.get("/places/autocomplete", params={"q": "saint-ma"})).json()
