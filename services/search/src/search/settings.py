@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -10,6 +11,20 @@ class Settings(ServiceSettings):
 
     service_name: str = "search"
     http_port: int = 8003
+    opensearch_url: str = Field(
+        default="http://127.0.0.1:9200", validation_alias="OPENSEARCH_URL"
+    )
+    opensearch_timeout_seconds: float = Field(default=5, gt=0)
+    opensearch_connections: int = Field(default=64, ge=1)
+    index_alias: str = "offers"
+    consumer_group: str = "search-indexer"
+    run_indexer: bool = True
+    """Each HTTP process also runs an indexer in the consumer group (so `make dev`
+    indexes); set SEARCH_RUN_INDEXER=false for API-only replicas."""
+    bulk_max_actions: int = Field(default=500, ge=1)
+    bulk_linger_seconds: float = Field(default=0.005, ge=0)
+    jwks_url: str | None = None
+    jwks_file: str | None = None
 
 
 @lru_cache
