@@ -121,7 +121,7 @@ def college_points(data: Path) -> list[tuple[float, float]]:
 
 def offers(n: int, data: Path, *, seed: int = 7) -> Iterator[tuple[str, OfferSnapshot]]:
     """`n` offers as (id, snapshot), built without validation for speed."""
-    rng = random.Random(seed)  # noqa: S311 (reproducible data, not secrets)
+    rng = random.Random(seed)
     all_sectors = sectors(data)
     places, weights = weighted_places(data)
     cumulative = list(itertools.accumulate(weights))

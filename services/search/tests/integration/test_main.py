@@ -22,7 +22,7 @@ async def test_the_wired_app_answers_from_the_alias(
     await BulkIndexer(os_client, index=alias).submit(action)
     await os_client.indices.refresh(index=alias)
     settings = Settings(
-        OPENSEARCH_URL=opensearch_url, index_alias=alias, run_indexer=False
+        opensearch_url=opensearch_url, index_alias=alias, run_indexer=False
     )
     app = build_app(settings)
 
