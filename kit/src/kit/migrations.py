@@ -12,7 +12,9 @@ from pathlib import Path
 
 import asyncpg
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -87,3 +89,32 @@ def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
         pool_.submit(
             command.upgrade, alembic_config(migrations_dir, url), revision
         ).result()
+
+
+def drift(migrations_dir: Path, url: str, metadata: MetaData) -> list[object]:
+    """What the tables declared in code have that the migrations did not create
+    (and the reverse), after upgrading a fresh database: empty when they agree."""
+    upgrade(migrations_dir, url)
+
+    def compare(connection: Connection) -> list[object]:
+        opts = {"compare_type": True, "include_name": _not_an_extension_table}
+        context = MigrationContext.configure(connection, opts=opts)
+        return list(compare_metadata(context, metadata))
+
+    async def run() -> list[object]:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(compare)
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool_:
+        return pool_.submit(asyncio.run, run()).result()
+
+
+def _not_an_extension_table(name: str | None, type_: str, parent: object) -> bool:
+    return not (type_ == "table" and name in _EXTENSION_TABLES)
+
+
+_EXTENSION_TABLES = {"spatial_ref_sys"}  # PostGIS's own table

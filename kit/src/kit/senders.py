@@ -1,6 +1,6 @@
 """Email and SMS leave through a `Sender`; locally both go to an SMTP sink.
 
-Shared by the services that write to people (identity, conventions).
+Shared by the services that write to people (identity, applications, conventions).
 
 SMS are mailed to `<number>@<sms gateway domain>`, the way email-to-SMS gateways
 work, so development needs no provider: `python -m kit.senders` runs a sink
@@ -12,6 +12,8 @@ import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Protocol
+
+from kit.settings import MailSettings
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ class SmtpSender:
     ) -> None:
         self.host, self.port = host, port
         self.mail_from, self.sms_domain = mail_from, sms_domain
+
+    @classmethod
+    def from_settings(cls, settings: MailSettings) -> "SmtpSender":
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            mail_from=settings.mail_from,
+            sms_domain=settings.sms_gateway_domain,
+        )
 
     async def send(self, message: Message) -> None:
         await asyncio.to_thread(self._send, self._email(message))

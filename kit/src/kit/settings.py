@@ -38,3 +38,15 @@ class ServiceSettings(BaseSettings):
             database=self.database_name or self.service_name,
         )
         return url.render_as_string(hide_password=False)
+
+
+class MailSettings(ServiceSettings):
+    """For services that write to people: where their email and SMS leave."""
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    mail_from: str = "ne-pas-repondre@stages.example.fr"
+    sms_gateway_domain: str = Field(
+        default="sms.stages.example.fr",
+        description="SMS are mailed to <phone>@<domain>, as SMS gateways take them.",
+    )

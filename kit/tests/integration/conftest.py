@@ -5,12 +5,14 @@ from sqlalchemy import Column, Integer, String, Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit.db import make_engine, make_metadata, make_session_factory
+from kit.mail_outbox import mail_outbox_table
 from kit.messaging.inbox import inbox_table
 from kit.messaging.outbox import outbox_table
 
 metadata = make_metadata()
 OUTBOX = outbox_table(metadata)
 INBOX = inbox_table(metadata)
+MAIL_OUTBOX = mail_outbox_table(metadata)
 # What the end-to-end consumer writes: one row per applied offer event.
 APPLIED = Table(
     "applied",

@@ -188,6 +188,15 @@ class OfferSnapshot(Frozen):
         ),
         examples=["5d1c9a4e-2b3f-4c6d-8e7f-9a0b1c2d3e4f"],
     )
+    contact_email: str | None = Field(
+        default=None,
+        max_length=250,
+        description=(
+            "Where the employer hears about applications (the tutor's address): "
+            "new applications, reminders. Never shown to pupils."
+        ),
+        examples=["tuteur@boulangerie-martin.fr"],
+    )
     full_weeks: tuple[IsoWeek, ...] = Field(
         default=(),
         description="Weeks on which every seat is taken by a confirmed pupil.",

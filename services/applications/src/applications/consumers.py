@@ -40,6 +40,8 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
         "is_public": offer.is_public,
         "ministry": offer.ministry,
         "team_id": offer.team_id,
+        "title": offer.title,
+        "contact_email": offer.contact_email,
     }
     statement = insert(offer_views).values(values)
     result = await session.execute(

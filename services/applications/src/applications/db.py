@@ -34,12 +34,15 @@ from applications.domain.rules import OfferView, PupilView
 from contracts import EventBase
 from contracts.applications.v1 import ApplicationFacts
 from kit.db import make_metadata
+from kit.mail_outbox import mail_outbox_table, stage
 from kit.messaging.inbox import inbox_table
 from kit.messaging.outbox import OutboxRelay, add_events, outbox_table
+from kit.senders import Message
 
 metadata = make_metadata()
 OUTBOX = outbox_table(metadata)
 INBOX = inbox_table(metadata)
+MAIL_OUTBOX = mail_outbox_table(metadata)
 WEEKS = ARRAY(String(8))
 TZ = DateTime(timezone=True)
 
@@ -137,6 +140,8 @@ offer_views = Table(
     Column("is_public", Boolean, nullable=False),
     Column("ministry", String(150)),
     Column("team_id", Uuid),
+    Column("title", String(150), nullable=False, server_default=""),
+    Column("contact_email", String(250)),
 )
 
 
@@ -327,6 +332,8 @@ class SqlViews:
             is_public=row.is_public,
             ministry=row.ministry,
             team_id=row.team_id,
+            title=row.title,
+            contact_email=row.contact_email,
         )
 
 
@@ -378,6 +385,7 @@ class SqlUnitOfWork:
         self._sessions = sessions
         self._relay = relay
         self._events: list[EventBase] = []
+        self._messages: list[Message] = []
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
@@ -385,7 +393,7 @@ class SqlUnitOfWork:
         self.applications = SqlApplications(self.session)
         self.views = SqlViews(self.session)
         self.seats = SqlSeats(self.session)
-        self._events = []
+        self._events, self._messages = [], []
         return self
 
     async def __aexit__(
@@ -401,9 +409,13 @@ class SqlUnitOfWork:
     def emit(self, *events: EventBase) -> None:
         self._events.extend(events)
 
+    def notify(self, *messages: Message) -> None:
+        self._messages.extend(messages)
+
     async def commit(self) -> None:
         await add_events(self.session, OUTBOX, *self._events)
+        await stage(self.session, MAIL_OUTBOX, *self._messages)
         await self.session.commit()
-        self._events = []
+        self._events, self._messages = [], []
         if self._relay is not None:
             self._relay.notify()

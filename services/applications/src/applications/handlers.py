@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from applications import notices
 from applications.domain import errors
 from applications.domain.model import (
     SYSTEM,
@@ -134,6 +135,7 @@ async def submit(
         facts = facts_of(pupil, offer, application.weeks)
         await uow.applications.add(application, facts)
         uow.emit(event_of(application, facts, None))
+        uow.notify(*notices.new_application(offer, application))
         await uow.commit()
     return application
 
@@ -200,6 +202,9 @@ async def _confirm(cmd: Decide, uow: UnitOfWork, *, now: datetime) -> Applicatio
                 Action.CANCEL_BY_PUPIL_CONFIRMATION, actor=SYSTEM, at=now
             )
             await _save(uow, other, other_record)
+            other_offer = await uow.views.offer(other.offer_id)
+            if other_offer is not None:
+                uow.notify(*notices.chose_another(other_offer, other))
         await uow.commit()
     return application
 
@@ -227,7 +232,7 @@ async def _save(
 async def run_timers(
     uow: UnitOfWork, *, now: datetime, batch: int = 500
 ) -> TimerReport:
-    """Expires what waited too long and notes the reminders due (a scheduled job)."""
+    """Expires what waited too long and reminds employers (a scheduled job)."""
     expired = reminded = 0
     async with uow:
         for application in await uow.applications.due_for_timers(now, limit=batch):
@@ -239,6 +244,9 @@ async def run_timers(
             elif application.needs_reminder(now):
                 application.reminded_at = now
                 await uow.applications.mark_reminded(application.id, now)
+                offer = await uow.views.offer(application.offer_id)
+                if offer is not None:
+                    uow.notify(*notices.reminder(offer, application))
                 reminded += 1
         await uow.commit()
     return TimerReport(expired=expired, reminded=reminded)

@@ -10,6 +10,7 @@ from applications.domain.model import Application, TransitionRecord
 from applications.domain.rules import OfferView, PupilView
 from contracts import EventBase
 from contracts.applications.v1 import ApplicationFacts
+from kit.senders import Message
 
 
 class Applications(Protocol):
@@ -75,5 +76,8 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     def emit(self, *events: EventBase) -> None: ...
+
+    def notify(self, *messages: Message) -> None:
+        """Messages to send once the transaction commits."""
 
     async def commit(self) -> None: ...

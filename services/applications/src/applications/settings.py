@@ -3,10 +3,10 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import MailSettings
 
 
-class Settings(ServiceSettings):
+class Settings(MailSettings):
     model_config = SettingsConfigDict(
         env_prefix="APPLICATIONS_", extra="ignore", frozen=True, populate_by_name=True
     )
@@ -19,6 +19,7 @@ class Settings(ServiceSettings):
     )
     jwks_file: str | None = Field(default=None, validation_alias="IDENTITY_JWKS_FILE")
     timers_every_seconds: float = Field(default=300, gt=0)
+    mail_every_seconds: float = Field(default=5, gt=0)
 
 
 @lru_cache

@@ -13,6 +13,7 @@ from applications.domain.model import Application, TransitionRecord
 from applications.domain.rules import OfferView, PupilView, has_room
 from contracts import EventBase
 from contracts.applications.v1 import ApplicationFacts
+from kit.senders import Message
 
 
 @dataclass
@@ -96,11 +97,13 @@ class FakeUnitOfWork:
         self.applications = FakeApplications()
         self.seats = FakeSeats(self.views)
         self.published: list[EventBase] = []
+        self.sent: list[Message] = []
         self._pending: list[EventBase] = []
+        self._messages: list[Message] = []
         self._snapshot: tuple[object, ...] = ()
 
     async def __aenter__(self) -> "FakeUnitOfWork":
-        self._pending = []
+        self._pending, self._messages = [], []
         self._snapshot = copy.deepcopy((self.applications.rows, self.seats.taken))
         return self
 
@@ -112,12 +115,16 @@ class FakeUnitOfWork:
     ) -> None:
         if self._pending or exc_type is not None:
             self.applications.rows, self.seats.taken = self._snapshot  # type: ignore[assignment]
-            self._pending = []
+            self._pending, self._messages = [], []
 
     def emit(self, *events: EventBase) -> None:
         self._pending.extend(events)
 
+    def notify(self, *messages: Message) -> None:
+        self._messages.extend(messages)
+
     async def commit(self) -> None:
         self.published.extend(self._pending)
-        self._pending = []
+        self.sent.extend(self._messages)
+        self._pending, self._messages = [], []
         self._snapshot = copy.deepcopy((self.applications.rows, self.seats.taken))

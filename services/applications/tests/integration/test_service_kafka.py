@@ -6,7 +6,7 @@ accepts; the pupil confirms; each step leaves its event on the applications topi
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -25,6 +25,7 @@ from contracts.identity import examples as identity_examples
 from contracts.topics import APPLICATIONS, OFFERS, topic_of
 from kit.auth import Principal, Role
 from kit.messaging.publisher import KafkaPublisher, Record
+from kit.testing.mail import Mailbox, running_mailbox
 from kit.testing.tokens import TokenFactory
 
 pytestmark = [
@@ -45,11 +46,17 @@ class Service:
     bootstrap: str
 
 
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[Mailbox]:
+    yield from running_mailbox()
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(
     database_factory: Callable[[str], str],
     kafka_bootstrap_servers: str,
     postgres_url: str,
+    mailbox: Mailbox,
 ) -> AsyncIterator[Service]:
     database = make_url(database_factory("applications_api")).database
     settings = Settings(
@@ -58,6 +65,8 @@ async def service(
         postgres_url=postgres_url,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         outbox_poll_seconds=0.05,
+        smtp_port=mailbox.port,
+        mail_every_seconds=0.1,
     )
     app = build_app(settings)
     tokens = TokenFactory()
@@ -70,8 +79,9 @@ async def service(
             yield Service(client, tokens, app.state, kafka_bootstrap_servers)
 
 
-async def publish_offer(service: Service) -> uuid.UUID:
-    event = offer_published(offer=offer_snapshot(seats=1, weeks=(W3,), team_id=TEAM))
+async def publish_offer(service: Service, contact: str | None = None) -> uuid.UUID:
+    snapshot = offer_snapshot(seats=1, weeks=(W3,), team_id=TEAM, contact_email=contact)
+    event = offer_published(offer=snapshot)
     publisher = KafkaPublisher(service.bootstrap, client_id="test")
     await publisher.start()
     try:
@@ -354,3 +364,25 @@ async def test_pupils_and_school_weeks_come_from_identity_events(
             break
         await asyncio.sleep(0.1)
     assert created.status_code == 201, created.text
+
+
+async def test_the_employer_is_mailed_when_a_pupil_applies(
+    service: Service, mailbox: Mailbox
+) -> None:
+    contact = f"tuteur-{uuid.uuid4().hex[:6]}@entreprise.fr"
+    offer_id = await publish_offer(service, contact=contact)
+    pupil = bearer(
+        service, Principal(user_id=await add_pupil(service), role=Role.PUPIL)
+    )
+    created = await service.client.post(
+        "/applications",
+        json={"offer_id": str(offer_id), "weeks": [W3], "motivation": "Motivée."},
+        headers=pupil,
+    )
+    assert created.status_code == 201, created.text
+    for _ in range(100):
+        if any(rcpt == contact for rcpt, _ in mailbox.messages):
+            break
+        await asyncio.sleep(0.05)
+    assert mailbox.last_to(contact)["Subject"].startswith("Nouvelle candidature : ")
+    assert "2027 semaine 03" in mailbox.body_to(contact)

@@ -201,3 +201,59 @@ class TestTimers:
         assert uow.applications.rows[old_id].status is Status.EXPIRED
         assert uow.applications.rows[waiting_id].reminded_at == T0
         assert uow.published[-1].event_type == "application.expired"
+
+
+class TestEmployerNotices:
+    async def test_the_employer_hears_of_a_new_application_at_the_offer_contact(
+        self,
+    ) -> None:
+        uow = FakeUnitOfWork()
+        offer = add_offer(uow, title="Boulangerie", contact_email="tuteur@pain.fr")
+        await apply(uow, add_pupil(uow), offer, W3)
+        [notice] = uow.sent
+        assert notice.to_email == "tuteur@pain.fr"
+        assert notice.subject == "Nouvelle candidature : Boulangerie"
+        assert "2027 semaine 03" in notice.body
+
+    async def test_an_offer_without_contact_sends_nothing(self) -> None:
+        uow = FakeUnitOfWork()
+        await apply(uow, add_pupil(uow), add_offer(uow), W3)
+        assert uow.sent == []
+
+    async def test_a_refused_submission_sends_nothing(self) -> None:
+        uow = FakeUnitOfWork()
+        pupil = add_pupil(uow, authorised=False)
+        with pytest.raises(errors.ParentalAuthorisationMissing):
+            await apply(uow, pupil, add_offer(uow, contact_email="tuteur@pain.fr"))
+        assert uow.sent == []
+
+    async def test_employers_left_behind_hear_that_the_pupil_chose_another(
+        self,
+    ) -> None:
+        uow = FakeUnitOfWork()
+        pupil = add_pupil(uow)
+        chosen = add_offer(uow, contact_email="choisi@a.fr")
+        left = add_offer(uow, title="Garage", contact_email="garage@b.fr")
+        chosen_id = await apply(uow, pupil, chosen, W3)
+        await apply(uow, pupil, left, W3)
+        await employer(uow, chosen_id, Action.VALIDATE)
+        uow.sent.clear()
+        await pupil_does(uow, pupil, chosen_id, Action.APPROVE)
+        assert [(m.to_email, m.subject) for m in uow.sent] == [
+            ("garage@b.fr", "Candidature annulée : Garage")
+        ]
+        assert "a choisi un autre stage" in uow.sent[0].body
+
+    async def test_an_application_waiting_7_days_reminds_its_employer_once(
+        self,
+    ) -> None:
+        uow = FakeUnitOfWork()
+        offer = add_offer(uow, title="Mairie", contact_email="rh@mairie.fr")
+        application_id = await apply(uow, add_pupil(uow), offer)
+        uow.applications.rows[application_id].submitted_at = T0 - timedelta(days=8)
+        uow.sent.clear()
+        await handlers.run_timers(uow, now=T0)
+        await handlers.run_timers(uow, now=T0 + timedelta(hours=1))
+        assert [m.subject for m in uow.sent] == [
+            "Une candidature attend votre réponse : Mairie"
+        ]

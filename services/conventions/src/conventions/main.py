@@ -40,12 +40,7 @@ def build_app(settings: Settings, sender: Sender | None = None) -> FastAPI:
         ) as runtime:
             app.state.sessions, app.state.relay = runtime.sessions, runtime.relay
             app.state.link_base = settings.link_base
-            app.state.sender = sender or SmtpSender(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                mail_from=settings.mail_from,
-                sms_domain=settings.sms_gateway_domain,
-            )
+            app.state.sender = sender or SmtpSender.from_settings(settings)
             if settings.jwks_file:
                 app.state.token_verifier = TokenVerifier.from_file(settings.jwks_file)
             elif not hasattr(app.state, "token_verifier"):

@@ -3,10 +3,10 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import MailSettings
 
 
-class Settings(ServiceSettings):
+class Settings(MailSettings):
     model_config = SettingsConfigDict(
         env_prefix="CONVENTIONS_", extra="ignore", frozen=True, populate_by_name=True
     )
@@ -18,13 +18,6 @@ class Settings(ServiceSettings):
         validation_alias="IDENTITY_JWKS_URL",
     )
     jwks_file: str | None = Field(default=None, validation_alias="IDENTITY_JWKS_FILE")
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    mail_from: str = "ne-pas-repondre@stages.example.fr"
-    sms_gateway_domain: str = Field(
-        default="sms.stages.example.fr",
-        description="SMS are mailed to <phone>@<domain>, as SMS gateways take them.",
-    )
     link_base: str = Field(
         default="http://127.0.0.1:8000/conventions/lien",
         description="Start of the single-use links sent to legal representatives.",

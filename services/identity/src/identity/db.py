@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -55,6 +56,12 @@ class School(Base):
     )
 
     __table_args__ = (
+        # Nearest schools (`near`) by distance on the sphere, as the migration made it.
+        Index(
+            "ix_schools_location",
+            text("(geography(ST_SetSRID(ST_MakePoint(lon, lat), 4326)))"),
+            postgresql_using="gist",
+        ),
         Index(
             "ix_schools_search_text_trgm",
             "search_text",

@@ -53,12 +53,7 @@ def make_context(settings: Settings) -> Context:
 
 
 def default_sender(settings: Settings) -> SmtpSender:
-    return SmtpSender(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        mail_from=settings.mail_from,
-        sms_domain=settings.sms_gateway_domain,
-    )
+    return SmtpSender.from_settings(settings)
 
 
 def build_app(settings: Settings, *, sender: Sender | None = None) -> FastAPI:

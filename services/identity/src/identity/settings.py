@@ -4,12 +4,12 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import MailSettings
 
 _PLACEHOLDERS = ("changeme", "change-me", "secret", "xxx", "todo", "placeholder")
 
 
-class DatabaseSettings(ServiceSettings):
+class DatabaseSettings(MailSettings):
     """What the command-line jobs (school import) need: no secret."""
 
     model_config = SettingsConfigDict(
@@ -32,13 +32,6 @@ class Settings(DatabaseSettings):
     activation_hours: int = Field(default=72, ge=1)
     reset_minutes: int = Field(default=60, ge=5)
     public_base_url: str = "http://127.0.0.1:8001"
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    mail_from: str = "ne-pas-repondre@stages.example.fr"
-    sms_gateway_domain: str = Field(
-        default="sms.stages.example.fr",
-        description="SMS are mailed to <phone>@<domain> through the same SMTP relay.",
-    )
 
     @field_validator("jwt_private_key")
     @classmethod

@@ -10,6 +10,7 @@ from offers.domain.errors import (
     OfferNotFound,
     TransitionNotAllowed,
 )
+from offers.domain.model import Tutor
 from offers.handlers import Owner
 from offers.testing import FakeUnitOfWork, catalog, content
 
@@ -53,6 +54,18 @@ class TestCreate:
         assert snapshot.address.department_code == "75"
         assert snapshot.sector_name == "Mode"
         assert snapshot.daily_hours == {"lundi": ("09:00", "17:00")}
+
+    async def test_the_tutor_address_is_where_the_employer_hears_of_applications(
+        self, uow: FakeUnitOfWork
+    ) -> None:
+        tutor = Tutor(name="Léa Martin", email="lea@boulangerie-martin.fr")
+        await handlers.create_offer(uow, content(tutor=tutor), catalog(), owner=TEAM)
+        await created(uow)
+        snapshots = [event.offer for event in uow.events]  # type: ignore[attr-defined]
+        assert [s.contact_email for s in snapshots] == [
+            "lea@boulangerie-martin.fr",
+            None,
+        ]
 
     async def test_an_invalid_offer_writes_nothing(self, uow: FakeUnitOfWork) -> None:
         with pytest.raises(InvalidOffer):

@@ -40,6 +40,8 @@ class OfferView:
     is_public: bool = False
     ministry: str | None = None
     team_id: uuid.UUID | None = None  # the employer team that may decide on it
+    title: str = ""
+    contact_email: str | None = None  # where the employer hears of applications
 
 
 def check_can_apply(

@@ -158,6 +158,7 @@ class Offer:
             updated_at=now,
             source=self.source,
             team_id=self.team_id,
+            contact_email=(content.tutor.email or None) if content.tutor else None,
             full_weeks=self.full_weeks,
         )
 
