@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import EventBase
-from contracts.offers.v1 import OFFER_EVENTS
+from contracts.offers.v1 import OFFER_EVENTS, OfferSnapshot
 from conventions import handlers
 from conventions.db import OUTBOX, Conventions, offer_views
 from kit.messaging.outbox import add_events
@@ -22,6 +22,10 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
         "host_name": offer.employer_name,
         "host_address": f"{address.street}, {address.postal_code} {address.city}",
         "offer_title": offer.title,
+        "siret": offer.siret or "",
+        "tutor_email": offer.contact_email or "",
+        "hours": hours_of(offer),
+        "lunch_break": offer.lunch_break or "",
     }
     values = {
         "offer_id": uuid.UUID(event.aggregate_id),
@@ -40,6 +44,18 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
             where=offer_views.c.version < statement.excluded.version,
         )
     )
+
+
+def hours_of(offer: OfferSnapshot) -> str:
+    """The offer's hours as the employer wrote them, for the employer to confirm."""
+    if offer.daily_hours:
+        return ", ".join(
+            f"{day} {start}–{end}" for day, (start, end) in offer.daily_hours.items()
+        )
+    if offer.weekly_hours:
+        start, end = offer.weekly_hours
+        return f"du lundi au vendredi {start}–{end}"
+    return ""
 
 
 async def apply_application_event(event: EventBase, session: AsyncSession) -> None:

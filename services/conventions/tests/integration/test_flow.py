@@ -112,7 +112,12 @@ async def publish(bootstrap: str, *records: Record) -> None:
 
 async def confirmed_internship(service: Service, pupil_id: uuid.UUID) -> uuid.UUID:
     """Publishes the offer and the approval; returns the convention once created."""
-    offer = offer_published(offer=offer_snapshot(team_id=TEAM))
+    snapshot = offer_snapshot(
+        team_id=TEAM,
+        contact_email="tuteur@boulangerie-martin.fr",
+        weekly_hours=("09:00", "16:30"),
+    )
+    offer = offer_published(offer=snapshot)
     facts = ApplicationFacts(
         pupil_id=pupil_id,
         offer_id=uuid.UUID(offer.aggregate_id),
@@ -237,6 +242,10 @@ async def test_a_convention_from_confirmation_to_every_signature(
     )
 
     assert (await service.client.get(base, headers=stranger)).status_code == 403
+    prefill = (await service.client.get(base, headers=employer)).json()["prefill"]
+    assert prefill["host_name"] == "Boulangerie Martin"
+    assert prefill["tutor_email"] == "tuteur@boulangerie-martin.fr"
+    assert prefill["hours"] == "du lundi au vendredi 09:00–16:30"
     early = await service.client.post(f"{base}/signing-code", headers=pupil)
     assert (early.status_code, early.json()["error"]["code"]) == (409, "wrong_step")
     wrong_order = await service.client.put(
