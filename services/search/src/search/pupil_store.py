@@ -5,6 +5,8 @@ registered, part by part, with the stamp of the event that set each part) and
 applications by id (pupil, offer, in progress or not, at the event's version).
 """
 
+import asyncio
+import random
 from typing import Any
 
 import structlog
@@ -21,7 +23,7 @@ from search.pupils import PupilContext
 
 log = structlog.get_logger(__name__)
 MAX_APPLICATIONS = 1000
-SCHOOL_WRITE_ATTEMPTS = 5
+SCHOOL_WRITE_ATTEMPTS = 10
 _STAMP = {"type": "keyword", "index": False}
 SCHOOLS_MAPPING = {
     "dynamic": "strict",
@@ -74,7 +76,10 @@ class OpenSearchPupilDirectory:
     async def apply_school(self, change: SchoolChange) -> None:
         """Read, merge, write only if nobody wrote in between (sequence number);
         another event of the same school in the same batch makes it start over."""
-        for _ in range(SCHOOL_WRITE_ATTEMPTS):
+        for attempt in range(SCHOOL_WRITE_ATTEMPTS):
+            if attempt:  # spread the writers that raced for the same school
+                jitter = random.uniform(0, 0.005 * attempt)  # noqa: S311 (not a secret)
+                await asyncio.sleep(jitter)
             reply = await self._client.get(
                 index=self.schools, id=change.uai, ignore=404
             )
