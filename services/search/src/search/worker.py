@@ -45,8 +45,8 @@ async def running_indexer(
     )
     await dead_letters.start()
     broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
-    await _subscribe(broker, settings, client, feeds, dead_letters)
     try:
+        await _subscribe(broker, settings, client, feeds, dead_letters)
         await broker.start()
         log.info("indexer_started", group=settings.consumer_group)
         yield
