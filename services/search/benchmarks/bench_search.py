@@ -68,10 +68,9 @@ CREATE TABLE offers (
     employer_name text NOT NULL,
     sector_id uuid NOT NULL,
     city text NOT NULL,
-    weeks text[] NOT NULL,
-    last_week text NOT NULL,
+    open_weeks text[] NOT NULL,
+    last_open_week text,
     grades text[] NOT NULL,
-    seats_left int NOT NULL,
     is_public boolean NOT NULL,
     lat double precision NOT NULL,
     lon double precision NOT NULL,
@@ -87,7 +86,7 @@ CREATE TABLE offers (
 PG_INDEXES = """
 CREATE INDEX offers_location ON offers USING gist (location);
 CREATE INDEX offers_tsv ON offers USING gin (tsv);
-CREATE INDEX offers_weeks ON offers USING gin (weeks);
+CREATE INDEX offers_weeks ON offers USING gin (open_weeks);
 CREATE INDEX offers_sector ON offers (sector_id);
 ANALYZE offers;
 """
@@ -97,7 +96,7 @@ SELECT id, title, employer_name, city,
 FROM offers, (SELECT ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography AS p) AS q
 WHERE ST_DWithin(location, q.p, $3)
   AND tsv @@ websearch_to_tsquery('fr_unaccent', $4)
-  AND sector_id = $5 AND weeks && $6 AND last_week >= $7 AND seats_left > 0
+  AND sector_id = $5 AND open_weeks && $6 AND last_open_week >= $7
 ORDER BY location <-> q.p
 LIMIT 30
 """
@@ -108,10 +107,9 @@ COLUMNS = [
     "employer_name",
     "sector_id",
     "city",
-    "weeks",
-    "last_week",
+    "open_weeks",
+    "last_open_week",
     "grades",
-    "seats_left",
     "is_public",
     "lat",
     "lon",
@@ -200,7 +198,8 @@ async def load_opensearch(
 
 
 def pg_row(offer_id: str, s: OfferSnapshot) -> tuple[Any, ...]:
-    weeks = sorted(s.weeks)
+    # As the index does: weeks with a seat left, and the last of them.
+    open_weeks = sorted(set(s.weeks) - set(s.full_weeks))
     return (
         uuid.UUID(offer_id),
         s.title,
@@ -208,10 +207,9 @@ def pg_row(offer_id: str, s: OfferSnapshot) -> tuple[Any, ...]:
         s.employer_name,
         s.sector_id,
         s.address.city,
-        weeks,
-        weeks[-1],
+        open_weeks,
+        open_weeks[-1] if open_weeks else None,
         list(s.grades),
-        s.seats,
         s.is_public,
         s.address.location.lat,
         s.address.location.lon,

@@ -1,8 +1,10 @@
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import pytest_asyncio
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from opensearchpy import AsyncOpenSearch
 
@@ -31,21 +33,68 @@ async def alias(os_client: AsyncOpenSearch, new_alias: Callable[[], str]) -> str
     return name
 
 
+TwinTopic = Callable[[Topic], Awaitable[Topic]]
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def offers_topic(kafka_bootstrap_servers: str) -> AsyncIterator[Topic]:
-    """A private twin of the offers topic, deleted after the test."""
-    topic = Topic(
-        name=f"test-search-offers-{uuid.uuid4().hex[:8]}",
-        aggregate="offer",
-        description="offers, for one test",
-        events=OFFERS.events,
-        compacted=True,
-    )
-    await ensure_topics(kafka_bootstrap_servers, [topic], partitions=3)
-    yield topic
+async def twin_topic(kafka_bootstrap_servers: str) -> AsyncIterator[TwinTopic]:
+    """Private twins of platform topics, deleted after the test."""
+    made: list[Topic] = []
+
+    async def twin(topic: Topic) -> Topic:
+        made.append(
+            Topic(
+                name=f"test-search-{topic.aggregate}-{uuid.uuid4().hex[:8]}",
+                aggregate=topic.aggregate,
+                description=f"{topic.name}, for one test",
+                events=topic.events,
+                compacted=topic.compacted,
+            )
+        )
+        await ensure_topics(kafka_bootstrap_servers, made[-1:], partitions=3)
+        return made[-1]
+
+    yield twin
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
     await admin.start()
     try:
-        await admin.delete_topics([topic.name, topic.dead_letter])
+        await admin.delete_topics(
+            [name for t in made for name in (t.name, t.dead_letter)]
+        )
     finally:
         await admin.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def offers_topic(twin_topic: TwinTopic) -> Topic:
+    """A private twin of the offers topic, deleted after the test."""
+    return await twin_topic(OFFERS)
+
+
+CaughtUp = Callable[[str, Topic], Awaitable[None]]
+
+
+@pytest.fixture
+def caught_up(kafka_bootstrap_servers: str) -> CaughtUp:
+    """Waits until a consumer group has committed every record of a topic."""
+
+    async def wait(group: str, topic: Topic) -> None:
+        partitions = [TopicPartition(topic.name, p) for p in range(3)]
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=kafka_bootstrap_servers,
+            group_id=group,
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            for _ in range(300):
+                ends = await consumer.end_offsets(partitions)
+                done = [(await consumer.committed(p) or 0) >= ends[p] for p in ends]
+                if all(done):
+                    return
+                await asyncio.sleep(0.1)
+        finally:
+            await consumer.stop()
+        raise AssertionError(f"{group} never caught up with {topic.name}")
+
+    return wait

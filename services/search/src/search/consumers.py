@@ -1,6 +1,8 @@
-"""The indexer: the offers topic, in its own consumer group, applied in batches."""
+"""The feeds, each topic in its own consumer group, applied in batches: offers into
+the index, schools and applications into the pupil model."""
 
 import asyncio
+from dataclasses import dataclass
 from typing import cast
 
 from aiokafka import ConsumerRecord
@@ -8,10 +10,23 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from contracts.topics import OFFERS, Topic
+from contracts.topics import APPLICATIONS, IDENTITY_SCHOOLS, OFFERS, Topic
 from kit.messaging.consumer import Delivery, EventConsumer
 from kit.messaging.publisher import Publisher
 from search.indexer import BulkIndexer, OfferIndexHandler
+from search.pupils import PupilEventHandler, PupilModel
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """The topics search reads (tests give private twins)."""
+
+    offers: Topic = OFFERS
+    schools: Topic = IDENTITY_SCHOOLS
+    applications: Topic = APPLICATIONS
+
+    def all(self) -> list[Topic]:
+        return [self.offers, self.schools, self.applications]
 
 
 def indexer_consumer(
@@ -31,6 +46,25 @@ def indexer_consumer(
     )
 
 
+def pupil_consumer(
+    *,
+    group: str,
+    topic: Topic,
+    model: PupilModel,
+    dead_letters: Publisher,
+    max_attempts: int,
+) -> EventConsumer:
+    """Schools or applications into the pupil model; every write checks the
+    event's stamp or version, so no inbox is needed."""
+    return EventConsumer(
+        name=group,
+        topic=topic,
+        handler=PupilEventHandler(model),
+        dead_letters=dead_letters,
+        max_attempts=max_attempts,
+    )
+
+
 def _delivery(record: ConsumerRecord[bytes, bytes]) -> Delivery:
     return Delivery(
         value=record.value or b"",
@@ -44,15 +78,15 @@ def _delivery(record: ConsumerRecord[bytes, bytes]) -> Delivery:
 def subscribe_in_batches(
     consumer: EventConsumer, broker: KafkaBroker, *, max_records: int = 500
 ) -> None:
-    """Like `EventConsumer.subscribe`, but a poll's records are processed together,
-    so that their documents go to OpenSearch in one bulk request. Offsets are
-    committed once the whole batch is indexed or dead-lettered."""
+    """Like `EventConsumer.subscribe`, but a poll's records are processed together
+    (for offers, their documents go to OpenSearch in one bulk request). Offsets are
+    committed once the whole batch is applied or dead-lettered."""
 
     async def consume(message: KafkaMessage) -> None:
         records = cast(tuple[ConsumerRecord[bytes, bytes], ...], message.raw_message)
         await asyncio.gather(*(consumer.process(_delivery(r)) for r in records))
 
-    consume.__doc__ = f"{consumer.name}: indexe les offres de {consumer.topic.name}."
+    consume.__doc__ = f"{consumer.name}: applique {consumer.topic.name}."
     broker.subscriber(
         consumer.topic.name,
         batch=True,

@@ -7,6 +7,7 @@ from typing import Any
 from search.domain.errors import InvalidSearch
 from search.domain.places import Gazetteer
 from search.domain.query import (
+    DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
     PAGE_SIZE,
     SECTOR_FACET_SEPARATOR,
@@ -62,17 +63,22 @@ def build_query(
     request: SearchRequest, gazetteer: Gazetteer, pupil: PupilContext | None
 ) -> SearchQuery:
     """The query, with a pupil's defaults for what they left out: around their
-    school, 60 km, their school's internship weeks, their grade."""
+    school, within its perimeter (60 km until it registers; all of France when it
+    allows national search), its internship weeks, the pupil's grade."""
     point = resolve_point(request, gazetteer)
     school = pupil.school if pupil else None
     radius = request.radius_km
-    if point is None and school is not None and school.location is not None:
-        point, radius = school.location, radius or MAX_RADIUS_KM
+    if radius is None:
+        radius = DEFAULT_RADIUS_KM
+        if point is None and school is not None and school.location is not None:
+            point, radius = school.location, school.default_radius_km
+    elif point is None and school is not None:
+        point = school.location
     weeks = request.weeks or (school.internship_weeks if school else ())
     return SearchQuery(
         keyword=(request.keyword or "").strip() or None,
         point=point,
-        radius_km=radius if radius is not None else 30,
+        radius_km=radius,
         sector_ids=request.sector_ids,
         weeks=weeks,
         grade=request.grade or (pupil.grade if pupil else None),
@@ -95,7 +101,8 @@ def _viewer(pupil: PupilContext | None) -> Viewer:
 def suggestion_queries(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
     """When nothing matches: the widest radius first, then also without keyword."""
     tries: list[tuple[str, SearchQuery]] = []
-    if query.point is not None and query.radius_km < MAX_RADIUS_KM:
+    radius = query.radius_km
+    if query.point is not None and radius is not None and radius < MAX_RADIUS_KM:
         query = query.replace(radius_km=MAX_RADIUS_KM, page=1)
         tries.append(("wider_radius", query))
     if query.keyword:

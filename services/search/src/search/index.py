@@ -92,10 +92,11 @@ MAPPING: dict[str, Any] = {
         "department_code": _KEYWORD,
         "location": {"type": "geo_point"},
         "weeks": _KEYWORD,
-        "last_week": _KEYWORD,
+        "full_weeks": _KEYWORD,
+        "open_weeks": _KEYWORD,
+        "last_open_week": _KEYWORD,
         "grades": _KEYWORD,
         "seats": {"type": "integer"},
-        "seats_left": {"type": "integer"},
         "reserved_school_uais": _KEYWORD,
         "remote": {"type": "boolean"},
         "accessible": {"type": "boolean"},
@@ -138,10 +139,13 @@ async def ensure_index(client: AsyncOpenSearch, alias: str) -> str:
     """The index behind `alias`, created on first start.
 
     Two processes starting together may both create one; the alias then points to
-    whichever won, and the loser's empty index is dropped.
+    whichever won, and the loser's empty index is dropped. An existing index gets
+    the fields a newer version maps (documents indexed before lack them until a
+    rebuild).
     """
     current = await indices_behind(client, alias)
     if current:
+        await client.indices.put_mapping(index=alias, body=MAPPING)
         return current[0]
     name = new_index_name(alias)
     await create_index(client, name)

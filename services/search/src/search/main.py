@@ -1,9 +1,10 @@
 """Wiring of the Recherche service: `uvicorn search.main:app`.
 
-The HTTP processes hold no state of their own (the index is in OpenSearch, the place
-tables are read-only files), so any number can run behind a load balancer. With
-SEARCH_RUN_INDEXER (default on) each process also joins the indexer consumer group;
-Kafka shares the topic's partitions among them.
+The HTTP processes hold no state of their own (the index and the pupil model are in
+OpenSearch, the place tables are read-only files), so any number can run behind a
+load balancer. With SEARCH_RUN_INDEXER (default on) each process also consumes the
+feeds (offers, schools, applications), each in its consumer group; Kafka shares
+each topic's partitions among them.
 """
 
 from collections.abc import AsyncIterator

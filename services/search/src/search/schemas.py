@@ -17,8 +17,15 @@ class OfferHit(BaseModel):
     remote: bool
     accessible: bool
     weeks: list[str]
+    full_weeks: list[str] = Field(
+        description="Semaines où toutes les places sont prises (l'offre reste "
+        "trouvable pour ses autres semaines)."
+    )
     grades: list[str]
-    seats_left: int
+    seats: int = Field(
+        description="Élèves accueillis par semaine ; les semaines de `full_weeks` "
+        "n'ont plus de place, les autres en ont au moins une."
+    )
     lat: float
     lon: float
     distance_km: float | None = Field(
@@ -38,7 +45,10 @@ class AppliedCriteria(BaseModel):
     keyword: str | None
     lat: float | None
     lon: float | None
-    radius_km: float | None
+    radius_km: float | None = Field(
+        description="Absent sans lieu, ou pour la recherche nationale d'un élève "
+        "(toute la France, les plus proches de son établissement d'abord)."
+    )
     weeks: list[str]
     grade: str | None
     sort: Literal["distance", "relevance"]

@@ -19,12 +19,20 @@ class Settings(ServiceSettings):
     index_alias: str = "offers"
     consumer_group: str = "search-indexer"
     run_indexer: bool = True
-    """Each HTTP process also runs an indexer in the consumer group (so `make dev`
+    """Each HTTP process also runs the feeds in their consumer groups (so `make dev`
     indexes); set SEARCH_RUN_INDEXER=false for API-only replicas."""
     bulk_max_actions: int = Field(default=500, ge=1)
     bulk_linger_seconds: float = Field(default=0.005, ge=0)
     jwks_url: str | None = None
     jwks_file: str | None = None
+
+    @property
+    def school_consumer_group(self) -> str:
+        return f"{self.consumer_group}-schools"
+
+    @property
+    def application_consumer_group(self) -> str:
+        return f"{self.consumer_group}-applications"
 
 
 @lru_cache

@@ -1,6 +1,9 @@
+from collections.abc import Callable
+
 import pytest
 from opensearchpy import AsyncOpenSearch
 
+from search.index import MAPPING, ensure_index, index_body, switch_alias
 from search.indexer import BulkIndexer, event_action
 from search.testing import offer_event
 
@@ -98,3 +101,26 @@ async def test_a_removed_offer_can_not_come_back_with_a_replayed_event(
     await index_events(os_client, alias, published, removed, published)
 
     assert (await stored(os_client, alias, published.aggregate_id))["visible"] is False
+
+
+async def test_an_index_of_an_earlier_version_gets_the_new_fields(
+    os_client: AsyncOpenSearch, new_alias: Callable[[], str]
+) -> None:
+    alias = new_alias()
+    earlier = {
+        name: field
+        for name, field in MAPPING["properties"].items()
+        if name not in {"full_weeks", "open_weeks", "last_open_week"}
+    }
+    body = index_body()
+    body["mappings"] = {"dynamic": "strict", "properties": earlier}
+    await os_client.indices.create(index=f"{alias}-old", body=body)
+    await switch_alias(os_client, alias, f"{alias}-old")
+    event = offer_event(full_weeks=("2027-W03",))
+
+    assert await ensure_index(os_client, alias) == f"{alias}-old"
+    await index_events(os_client, alias, event)
+
+    doc = await stored(os_client, alias, event.aggregate_id)
+    assert doc["full_weeks"] == ["2027-W03"]
+    assert doc["last_open_week"] == "2027-W24"

@@ -7,14 +7,21 @@ import pytest_asyncio
 from httpx import AsyncClient
 from opensearchpy import AsyncOpenSearch
 
+from contracts import EventBase
 from kit.auth import Principal, Role
 from kit.testing.tokens import TokenFactory
-from search.domain.documents import IndexAction
 from search.index import ensure_index
 from search.indexer import BulkIndexer, event_action
 from search.pupil_store import OpenSearchPupilDirectory
-from search.pupils import InMemoryPupilDirectory, SchoolProfile
-from search.testing import address, http, offer_event, search_app
+from search.pupils import InMemoryPupilDirectory, PupilEventHandler, PupilModel
+from search.testing import (
+    address,
+    application_event,
+    http,
+    offer_event,
+    search_app,
+    weeks_changed,
+)
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.asyncio(loop_scope="session")]
 
@@ -74,11 +81,13 @@ async def catalog(os_client: AsyncOpenSearch) -> AsyncIterator[str]:
     ]
     events.append(offer_event(offer_id=IDS["unpublished"], address=SAINT_MALO))
     events.append(offer_event("unpublished", offer_id=IDS["unpublished"], version=2))
+    weeks = ("2027-W03", "2027-W24")
+    events.append(
+        offer_event(
+            offer_id=IDS["full"], address=SAINT_MALO, weeks=weeks, full_weeks=weeks
+        )
+    )
     actions = [a for a in map(event_action, events) if a is not None]
-    full = event_action(offer_event(offer_id=IDS["full"], address=SAINT_MALO))
-    assert full is not None
-    # The contract has no seats-taken count yet: a full offer is written directly.
-    actions.append(IndexAction(full.offer_id, 1, full.document | {"seats_left": 0}))
     await BulkIndexer(os_client, index=alias).submit_all(actions)
     await os_client.indices.refresh(index=alias)
     yield alias
@@ -205,10 +214,11 @@ async def test_a_pupil_gets_their_school_defaults_and_hiding_rules(
     api: AsyncClient, tokens: TokenFactory, directory: InMemoryPupilDirectory
 ) -> None:
     pupil = uuid.uuid4()
-    directory.put_school(
-        SchoolProfile(SAINT_MALO_SCHOOL, None, internship_weeks=("2027-W03",))
+    await feed(
+        directory,
+        weeks_changed(SAINT_MALO_SCHOOL, ("2027-W03",), minute=1),
+        applied(pupil, IDS["bakery"], minute=1),
     )
-    directory.record_application(pupil, IDS["bakery"])
     token = tokens.issue(_pupil(pupil, grade="3e"))
 
     page = (
@@ -277,6 +287,29 @@ async def test_keyword_and_city_autocomplete(api: AsyncClient) -> None:
     assert "Saint-Malo" in [c["city"] for c in cities]
 
 
+async def feed(model: PupilModel, *events: EventBase) -> None:
+    handler = PupilEventHandler(model)
+    for event in events:
+        await handler(event)
+
+
+def applied(
+    pupil: uuid.UUID,
+    offer_id: str,
+    *,
+    minute: int,
+    application: uuid.UUID | None = None,
+) -> EventBase:
+    return application_event(
+        "submitted",
+        "submitted",
+        application_id=application or uuid.uuid4(),
+        pupil_id=pupil,
+        offer_id=offer_id,
+        minute=minute,
+    )
+
+
 def _pupil(user_id: uuid.UUID, *, grade: str) -> Principal:
     return Principal(
         user_id=user_id, role=Role.PUPIL, school_uai=SAINT_MALO_SCHOOL, grade=grade
@@ -288,17 +321,21 @@ async def test_the_shared_pupil_directory_feeds_the_same_defaults(
 ) -> None:
     directory = OpenSearchPupilDirectory(os_client, prefix=catalog)
     await directory.ensure_indices()
-    pupil = uuid.uuid4()
-    await directory.put_school(
-        SchoolProfile(SAINT_MALO_SCHOOL, None, ("2027-W03",)), version=2
-    )
-    await directory.put_school(
-        SchoolProfile(SAINT_MALO_SCHOOL, None, ("2027-W24",)), version=1
-    )
-    await directory.set_application(pupil, IDS["bakery"], active=True, version=1)
-    await directory.set_application(pupil, IDS["reserved_here"], active=True, version=1)
-    await directory.set_application(
-        pupil, IDS["reserved_here"], active=False, version=2
+    pupil, application = uuid.uuid4(), uuid.uuid4()
+    await feed(
+        directory,
+        weeks_changed(SAINT_MALO_SCHOOL, ("2027-W03",), minute=2),
+        weeks_changed(SAINT_MALO_SCHOOL, ("2027-W24",), minute=1),
+        applied(pupil, IDS["bakery"], minute=1),
+        applied(pupil, IDS["reserved_here"], minute=1, application=application),
+        application_event(
+            "rejected",
+            "rejected",
+            application_id=application,
+            pupil_id=pupil,
+            offer_id=IDS["reserved_here"],
+            minute=2,
+        ),
     )
     await os_client.indices.refresh(index=f"{catalog}-applications")
     app = search_app(os_client, catalog, verifier=tokens.verifier())

@@ -94,5 +94,19 @@ async def test_only_published_offers_are_searchable() -> None:
     assert removed is not None
     assert published.version == 2
     assert published.document["visible"] is True
-    assert published.document["last_week"] == "2027-W24"
+    assert published.document["last_open_week"] == "2027-W24"
     assert removed.document == {"offer_id": removed.offer_id, "visible": False}
+
+
+async def test_full_weeks_leave_the_open_weeks() -> None:
+    weeks = ("2027-W24", "2027-W03", "2027-W10")
+    partly = event_action(offer_event(weeks=weeks, full_weeks=("2027-W24",)))
+    wholly = event_action(offer_event(weeks=weeks, full_weeks=weeks))
+
+    assert partly is not None
+    assert wholly is not None
+    assert partly.document["full_weeks"] == ["2027-W24"]
+    assert partly.document["open_weeks"] == ["2027-W03", "2027-W10"]
+    assert partly.document["last_open_week"] == "2027-W10"
+    assert wholly.document["open_weeks"] == []
+    assert wholly.document["last_open_week"] is None

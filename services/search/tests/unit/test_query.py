@@ -8,7 +8,13 @@ from search.domain.errors import InvalidSearch, PlaceNotFound
 from search.domain.places import Gazetteer, Place, normalize
 from search.domain.query import Point, SearchQuery, Viewer, iso_week, search_body
 from search.handlers import SearchRequest, build_query, suggestion_queries
-from search.pupils import InMemoryPupilDirectory, PupilContext, SchoolProfile
+from search.pupils import (
+    InMemoryPupilDirectory,
+    PupilContext,
+    PupilEventHandler,
+    SchoolProfile,
+)
+from search.testing import application_event
 
 TODAY = dt.date(2026, 11, 24)
 PLACES = Gazetteer(
@@ -23,11 +29,11 @@ PLACES = Gazetteer(
 )
 
 
-def pupil() -> PupilContext:
+def pupil(school: SchoolProfile | None = None) -> PupilContext:
     profile = SchoolProfile("0350044H", Point(48.65, -2.0), ("2027-W03",))
     return PupilContext(
         pupil_id=uuid.uuid4(),
-        school=profile,
+        school=school or profile,
         grade="3e",
         applied_offer_ids=frozenset({"applied"}),
     )
@@ -82,10 +88,45 @@ class TestPupilDefaults:
         with pytest.raises(InvalidSearch):
             build_query(SearchRequest(lat=48.0), PLACES, None)
 
+    def test_a_registered_school_gives_its_perimeter(self) -> None:
+        context = pupil(SchoolProfile("0350044H", Point(48.65, -2.0), (), 25))
+
+        query = build_query(SearchRequest(), PLACES, context)
+
+        assert (query.point, query.radius_km) == (Point(48.65, -2.0), 25)
+
+    def test_national_search_means_all_of_france_nearest_first(self) -> None:
+        school = SchoolProfile("0350044H", Point(48.65, -2.0), (), 60, True)
+
+        query = build_query(SearchRequest(), PLACES, pupil(school))
+        body = search_body(query, TODAY)
+
+        assert (query.point, query.radius_km) == (Point(48.65, -2.0), None)
+        assert "geo_distance" not in str(body["query"])
+        assert "_geo_distance" in str(body["sort"])
+        assert suggestion_queries(query.replace(keyword="x"))[0][0] == (
+            "without_keyword"
+        )
+
+    def test_a_radius_without_place_is_around_the_school(self) -> None:
+        query = build_query(SearchRequest(radius_km=0), PLACES, pupil())
+
+        assert (query.point, query.radius_km) == (Point(48.65, -2.0), 0)
+
     @pytest.mark.asyncio(loop_scope="session")
     async def test_the_directory_knows_only_pupils(self) -> None:
         directory = InMemoryPupilDirectory()
-        directory.record_application(user := uuid.uuid4(), "o1")
+        offer_id = str(uuid.uuid4())
+        await PupilEventHandler(directory)(
+            application_event(
+                "submitted",
+                "submitted",
+                application_id=uuid.uuid4(),
+                pupil_id=(user := uuid.uuid4()),
+                offer_id=offer_id,
+                minute=1,
+            )
+        )
         as_pupil = Principal(user, Role.PUPIL, school_uai="0350044H", grade="3e")
         as_teacher = Principal(uuid.uuid4(), Role.TEACHER, school_uai="0350044H")
 
@@ -93,7 +134,7 @@ class TestPupilDefaults:
 
         assert await directory.context_for(as_teacher) is None
         assert context is not None
-        assert context.applied_offer_ids == frozenset({"o1"})
+        assert context.applied_offer_ids == frozenset({offer_id})
         assert context.school is not None
         assert context.school.location == Point(48.6509, -2.00601)
 
@@ -118,15 +159,21 @@ class TestRequestBody:
         filters = search_body(SearchQuery(), TODAY)["query"]["bool"]["filter"]
 
         assert {"term": {"visible": True}} in filters
-        assert {"range": {"last_week": {"gte": "2026-W48"}}} in filters
-        assert {"range": {"seats_left": {"gt": 0}}} in filters
+        assert {"range": {"last_open_week": {"gte": "2026-W48"}}} in filters
+
+    def test_weeks_asked_for_must_have_a_seat_left(self) -> None:
+        query = SearchQuery(weeks=("2027-W03", "2027-W04"))
+
+        filters = search_body(query, TODAY)["query"]["bool"]["filter"]
+
+        assert {"terms": {"open_weeks": ["2027-W03", "2027-W04"]}} in filters
 
     def test_a_pupil_sees_offers_reserved_to_their_school_only(self) -> None:
         viewer = Viewer("0350044H", frozenset({"o1"}))
 
         body = search_body(SearchQuery(viewer=viewer), TODAY)["query"]["bool"]
 
-        reserved = body["filter"][3]["bool"]["should"]
+        reserved = body["filter"][2]["bool"]["should"]
         assert {"term": {"reserved_school_uais": "0350044H"}} in reserved
         assert body["must_not"] == [{"ids": {"values": ["o1"]}}]
 

@@ -15,7 +15,7 @@ HIT = {
         "sector_id": "s1", "sector_name": "Mode", "city": "Paris",
         "postal_code": "75015", "is_public": False, "remote": False,
         "accessible": True, "weeks": ["2027-W03"], "grades": ["3e"],
-        "seats_left": 2, "location": {"lat": 48.8, "lon": 2.3},
+        "seats": 2, "full_weeks": [], "location": {"lat": 48.8, "lon": 2.3},
     },
     "sort": [1.234567, "o1"],
 }  # fmt: skip
@@ -44,7 +44,8 @@ def fuzzy(body: dict[str, Any]) -> bool:
 
 
 def radius(body: dict[str, Any]) -> str:
-    return str(body["query"]["bool"]["filter"][4]["geo_distance"]["distance"])
+    (geo,) = [f for f in body["query"]["bool"]["filter"] if "geo_distance" in f]
+    return str(geo["geo_distance"]["distance"])
 
 
 async def run(index: ScriptedIndex, query: SearchQuery) -> Any:

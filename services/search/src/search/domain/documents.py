@@ -32,7 +32,9 @@ def offer_document(
     offer_id: str, status: OfferStatus, offer: OfferSnapshot
 ) -> dict[str, Any]:
     address = offer.address
-    weeks = sorted(offer.weeks)
+    weeks = sorted(set(offer.weeks))
+    full = set(offer.full_weeks)
+    open_weeks = [week for week in weeks if week not in full]
     return {
         "offer_id": offer_id,
         "visible": True,
@@ -49,12 +51,13 @@ def offer_document(
         "department_code": address.department_code,
         "location": {"lat": address.location.lat, "lon": address.location.lon},
         "weeks": weeks,
-        "last_week": weeks[-1] if weeks else None,
+        "full_weeks": [week for week in weeks if week in full],
+        # Weeks with a seat left; the last one says whether the offer is over
+        # (past, or full on every week to come).
+        "open_weeks": open_weeks,
+        "last_open_week": open_weeks[-1] if open_weeks else None,
         "grades": list(offer.grades),
         "seats": offer.seats,
-        # The offer contract carries no count of seats taken yet: until it does,
-        # seats left is the capacity (see README, "Ce qui manque").
-        "seats_left": getattr(offer, "seats_left", offer.seats),
         "reserved_school_uais": list(offer.reserved_school_uais),
         "remote": offer.remote,
         "accessible": offer.accessible,

@@ -37,7 +37,8 @@ VISITOR = Viewer()
 class SearchQuery:
     keyword: str | None = None
     point: Point | None = None
-    radius_km: float = DEFAULT_RADIUS_KM
+    radius_km: float | None = DEFAULT_RADIUS_KM
+    """None: no distance limit (a pupil's national search), still nearest first."""
     sector_ids: tuple[str, ...] = ()
     weeks: tuple[str, ...] = ()
     grade: str | None = None
@@ -94,8 +95,8 @@ def keyword_clause(keyword: str, *, typo_tolerant: bool) -> dict[str, Any]:
 
 
 def visibility_filters(viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
-    """Rules that hold for every search: published, not past, seats left, and not
-    reserved to another school."""
+    """Rules that hold for every search: published, a week to come with a seat
+    left, and not reserved to another school."""
     reserved_ok: list[dict[str, Any]] = [
         {"bool": {"must_not": {"exists": {"field": "reserved_school_uais"}}}}
     ]
@@ -103,15 +104,14 @@ def visibility_filters(viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
         reserved_ok.append({"term": {"reserved_school_uais": viewer.school_uai}})
     return [
         {"term": {"visible": True}},
-        {"range": {"last_week": {"gte": iso_week(today)}}},
-        {"range": {"seats_left": {"gt": 0}}},
+        {"range": {"last_open_week": {"gte": iso_week(today)}}},
         {"bool": {"should": reserved_ok, "minimum_should_match": 1}},
     ]
 
 
 def criteria_filters(query: SearchQuery) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
-    if query.point is not None:
+    if query.point is not None and query.radius_km is not None:
         filters.append(
             {
                 "geo_distance": {
@@ -122,7 +122,8 @@ def criteria_filters(query: SearchQuery) -> list[dict[str, Any]]:
             }
         )
     if query.weeks:
-        filters.append({"terms": {"weeks": list(query.weeks)}})
+        # At least one of the weeks asked for, with a seat left on it.
+        filters.append({"terms": {"open_weeks": list(query.weeks)}})
     if query.grade:
         filters.append({"term": {"grades": query.grade}})
     for name in ("is_public", "remote", "accessible"):
