@@ -110,6 +110,7 @@ async def running(
             session_factory=sessions,
             inbox=inbox,
             max_attempts=settings.consumer_max_attempts,
+            start_from=settings.new_groups_start_from,
         ).subscribe(broker)
     await broker.start()
     runtime = Runtime(sessions, publisher, relay, broker)

@@ -1,6 +1,7 @@
 """Settings shared by every service; each service subclasses with its own env prefix."""
 
 from functools import cached_property
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,14 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     outbox_poll_seconds: float = Field(default=0.1, gt=0)
     consumer_max_attempts: int = Field(default=5, ge=1)
+    new_groups_start_from: Literal["earliest", "latest"] = Field(
+        default="earliest",
+        description=(
+            "Where a consumer group with no committed offset starts: `earliest` "
+            "rebuilds the read model from the topic's history; `latest` is for "
+            "throw-away runs (benchmarks) on a broker shared with other work."
+        ),
+    )
 
     @cached_property
     def database_url(self) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 import structlog
 from aiokafka import ConsumerRecord
@@ -70,10 +70,12 @@ class EventConsumer:
         inbox: Table | None = None,
         max_attempts: int = 5,
         retry_seconds: float = 0.2,
+        start_from: Literal["earliest", "latest"] = "earliest",
     ) -> None:
         if (session_factory is None) != (inbox is None):
             raise ValueError("session_factory and inbox go together")
         self.name = name
+        self.start_from = start_from
         self.topic = topic
         self._handler = handler
         self._dead_letters = dead_letters
@@ -176,7 +178,7 @@ class EventConsumer:
         broker.subscriber(
             self.topic.name,
             group_id=self.name,
-            auto_offset_reset="earliest",
+            auto_offset_reset=self.start_from,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=self.name,
         )(consume)

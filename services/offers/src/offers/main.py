@@ -173,6 +173,7 @@ async def _consume_applications(
         session_factory=state.sessions,
         inbox=inbox,
         max_attempts=config.consumer_max_attempts,
+        start_from=config.new_groups_start_from,
     ).subscribe(broker)
     await broker.start()
     stack.push_async_callback(broker.stop)
