@@ -15,7 +15,8 @@ def demo_script() -> ModuleType:
     name = "deploy_local_demo"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, SCRIPT)
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         # dataclasses look their module up in sys.modules while it executes
         sys.modules[name] = module

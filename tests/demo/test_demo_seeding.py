@@ -102,7 +102,13 @@ async def platform(
             transport=httpx.ASGITransport(app=offers_app), base_url="http://offers"
         ) as offers,
     ):
-        yield Platform(identity_url, offers_url, identity, offers, _sample(tmp_path_factory.mktemp("demo")))
+        yield Platform(
+            identity_url,
+            offers_url,
+            identity,
+            offers,
+            _sample(tmp_path_factory.mktemp("demo")),
+        )
 
 
 def seeders(script: ModuleType, platform: Platform) -> Any:
