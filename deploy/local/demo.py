@@ -301,8 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = asyncio.run(_main(args.data_dir, args.host))
-    except (DemoError, httpx.HTTPError) as exc:
+    except DemoError as exc:
         print(f"Démonstration incomplète: {exc}", file=sys.stderr)  # noqa: T201  # a CLI prints
+        return 1
+    except httpx.HTTPError as exc:
+        print(  # noqa: T201  # a CLI prints
+            f"Services injoignables ou en erreur ({exc}): la plateforme tourne-t-elle "
+            "(make dev)?",
+            file=sys.stderr,
+        )
         return 1
     print(render(summary))  # noqa: T201  # a CLI prints
     return 0
