@@ -9,6 +9,7 @@ second run creates nothing and takes a few seconds.
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -255,7 +256,6 @@ class OffersDatabase(ServiceSettings):
 
 def local_seeders(data_dir: Path) -> Seeders:
     from identity.settings import DatabaseSettings
-    from offers.seed import seed as seed_offers
 
     identity_url = DatabaseSettings().database_url
 
@@ -270,22 +270,31 @@ def local_seeders(data_dir: Path) -> Seeders:
         finally:
             await engine.dispose()
 
+    async def seed_offers() -> None:
+        # Imported only when needed: a re-run starts faster without it.
+        from offers.seed import seed
+
+        report = await seed(OffersDatabase().database_url, data_dir / SAMPLE)
+        sys.stdout.write(report + "\n")
+
     return Seeders(
         import_schools=import_schools,
         seed_accounts=lambda: accounts.seed(identity_url),
-        seed_offers=lambda: seed_offers(
-            OffersDatabase().database_url, data_dir / SAMPLE
-        ),
+        seed_offers=seed_offers,
     )
+
+
+def base_url(host: str, name: str) -> str:
+    # The same variables as dev.py, which starts the services on these ports.
+    port = os.environ.get(f"{name.upper()}_HTTP_PORT", PORTS[name])
+    return f"http://{host}:{port}"
 
 
 async def _main(data_dir: Path, host: str) -> Summary:
     async with (
-        httpx.AsyncClient(base_url=f"http://{host}:{PORTS['identity']}") as identity,
-        httpx.AsyncClient(base_url=f"http://{host}:{PORTS['offers']}") as offers,
-        httpx.AsyncClient(
-            base_url=f"http://{host}:{PORTS['applications']}"
-        ) as applications,
+        httpx.AsyncClient(base_url=base_url(host, "identity")) as identity,
+        httpx.AsyncClient(base_url=base_url(host, "offers")) as offers,
+        httpx.AsyncClient(base_url=base_url(host, "applications")) as applications,
     ):
         return await run(
             Clients(identity, offers, applications), local_seeders(data_dir)
