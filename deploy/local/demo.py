@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import httpx
 from pydantic_settings import SettingsConfigDict
 
 from identity import demo as accounts
+from identity.domain.weeks import school_year_of, seconde_weeks
 from kit.settings import ServiceSettings
 
 SAMPLE = "offers-2025-sample.csv"
@@ -27,27 +29,32 @@ FEED = "demo"
 WEB_URL = "http://127.0.0.1:8000"
 PORTS = {"identity": 8001, "offers": 8002, "applications": 8004}
 COLLEGE = {"postal_code": "93000", "city": "Bobigny", "lat": 48.9085, "lon": 2.4358}
-SECONDE_WEEKS = ["2027-W25", "2027-W26"]
-OFFERS = [
-    {
-        "title": "Une semaine dans une pharmacie de quartier",
-        "description": "Accueil des patients, réception des commandes, préparation.",
-        "sector": "Médical",
-        "weeks": accounts.COLLEGE_WEEKS,
-        "grades": ["3e"],
-        "seats": 2,
-        "street": "Avenue Jean Jaurès",
-    },
-    {
-        "title": "Atelier de réparation informatique",
-        "description": "Diagnostic de pannes, montage d'un poste, accueil client.",
-        "sector": "Informatique et réseaux",
-        "weeks": [accounts.COLLEGE_WEEKS[1], *SECONDE_WEEKS],
-        "grades": ["3e", "2de"],
-        "seats": 1,
-        "street": "Rue de Paris",
-    },
-]
+
+
+def offers(today: date) -> list[dict[str, Any]]:
+    """The employer's two offers, in the weeks of the current school year."""
+    college = accounts.college_weeks(today)
+    seconde = list(seconde_weeks(school_year_of(today)))
+    return [
+        {
+            "title": "Une semaine dans une pharmacie de quartier",
+            "description": "Accueil des patients, réception des commandes.",
+            "sector": "Médical",
+            "weeks": college,
+            "grades": ["3e"],
+            "seats": 2,
+            "street": "Avenue Jean Jaurès",
+        },
+        {
+            "title": "Atelier de réparation informatique",
+            "description": "Diagnostic de pannes, montage d'un poste, accueil client.",
+            "sector": "Informatique et réseaux",
+            "weeks": [college[1], *seconde],
+            "grades": ["3e", "2de"],
+            "seats": 1,
+            "street": "Rue de Paris",
+        },
+    ]
 
 
 class DemoError(Exception):
@@ -141,7 +148,9 @@ def offer_body(offer: dict[str, Any], sector_ids: dict[str, str]) -> dict[str, A
     }
 
 
-async def employer_offers_step(clients: Clients) -> tuple[list[str], bool]:
+async def employer_offers_step(
+    clients: Clients, wanted: list[dict[str, Any]]
+) -> tuple[list[str], bool]:
     """Publishes the employer's offers that are missing; returns every offer id and
     whether any was created."""
     headers = _bearer(await login(clients.identity, accounts.EMPLOYER))
@@ -149,7 +158,7 @@ async def employer_offers_step(clients: Clients) -> tuple[list[str], bool]:
     by_title = {offer["content"]["title"]: offer["id"] for offer in mine}
     sectors = (await clients.offers.get("/sectors")).json()
     sector_ids = {sector["name"]: sector["sector_uuid"] for sector in sectors}
-    missing = [offer for offer in OFFERS if offer["title"] not in by_title]
+    missing = [offer for offer in wanted if offer["title"] not in by_title]
     for offer in missing:
         reply = await clients.offers.post(
             "/offers",
@@ -160,13 +169,14 @@ async def employer_offers_step(clients: Clients) -> tuple[list[str], bool]:
         if reply.status_code != 201:
             raise DemoError(f"Offre refusée: {reply.text}")
         by_title[offer["title"]] = reply.json()["id"]
-    return [by_title[offer["title"]] for offer in OFFERS], bool(missing)
+    return [by_title[offer["title"]] for offer in wanted], bool(missing)
 
 
 async def application_step(
     applications: httpx.AsyncClient,
     identity: httpx.AsyncClient,
     offer_id: str,
+    week: str,
     *,
     wait_seconds: float = 180,
     pause: float = 1,
@@ -179,7 +189,7 @@ async def application_step(
         return False
     body = {
         "offer_id": offer_id,
-        "weeks": accounts.COLLEGE_WEEKS[:1],
+        "weeks": [week],
         "motivation": "J'aimerais découvrir le métier de pharmacien.",
     }
     loop = asyncio.get_running_loop()
@@ -196,12 +206,12 @@ async def application_step(
 async def _application(
     applications: httpx.AsyncClient,
     identity: httpx.AsyncClient,
-    offer_ids: list[str],
+    offer: tuple[str, str],
     summary: Summary,
 ) -> None:
     name = "candidature de l'élève autorisée"
     try:
-        applied = await application_step(applications, identity, offer_ids[0])
+        applied = await application_step(applications, identity, *offer)
         summary.steps.append((name, applied))
     except DemoError as exc:
         # Optional: the service may still be reading the sample's 27k offer events.
@@ -217,17 +227,21 @@ async def check_logins(identity: httpx.AsyncClient, summary: Summary) -> None:
             summary.logins[account.login] = False
 
 
-async def run(clients: Clients, seeders: Seeders) -> Summary:
+async def run(
+    clients: Clients, seeders: Seeders, *, today: date | None = None
+) -> Summary:
+    wanted = offers(today or date.today())
     summary = Summary()
     summary.steps.append(("établissements", await schools_step(clients, seeders)))
     summary.report = await seeders.seed_accounts()
     summary.steps.append(
         (f"offres réelles ({SAMPLE})", await sample_offers_step(clients, seeders))
     )
-    offer_ids, created = await employer_offers_step(clients)
+    offer_ids, created = await employer_offers_step(clients, wanted)
     summary.steps.append(("offres de l'employeur", created))
     if clients.applications is not None:
-        await _application(clients.applications, clients.identity, offer_ids, summary)
+        first = (offer_ids[0], wanted[0]["weeks"][0])
+        await _application(clients.applications, clients.identity, first, summary)
     await check_logins(clients.identity, summary)
     return summary
 

@@ -7,6 +7,7 @@ second run must create nothing, and every demo account must log in.
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -170,7 +171,7 @@ async def test_the_demo_school_class_and_offers_are_what_the_readme_says(
     )
 
     assert school["registered"] is True
-    assert school["weeks"] == demo.COLLEGE_WEEKS
+    assert school["weeks"] == demo.college_weeks(date.today())
     assert [(c["name"], c["grade"], c["pupils"], c["authorised"]) for c in classes] == [
         ("3e A", "3e", 2, 1)
     ]

@@ -1,6 +1,7 @@
 """The application step against fake services: it waits for the applications
 service to learn the offer and the pupil from Kafka, and applies only once."""
 
+import json
 from types import ModuleType
 
 import httpx
@@ -8,6 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 OFFER = "0b8c3f5e-1c1a-4a39-8d9e-9a3c1b0c2d11"
+WEEK = "2027-W05"
 
 
 def identity() -> httpx.AsyncClient:
@@ -42,12 +44,13 @@ async def test_a_refusal_while_the_service_catches_up_is_retried(
     posts: list[httpx.Request] = []
 
     applied = await demo_script.application_step(
-        applications([], 2, posts), identity(), OFFER, pause=0
+        applications([], 2, posts), identity(), OFFER, WEEK, pause=0
     )
 
     assert applied is True
     assert len(posts) == 3
     assert posts[-1].headers["Authorization"] == "Bearer jeton"
+    assert json.loads(posts[-1].content)["weeks"] == [WEEK]
 
 
 async def test_a_pupil_who_applied_already_applies_no_more(
@@ -56,7 +59,7 @@ async def test_a_pupil_who_applied_already_applies_no_more(
     posts: list[httpx.Request] = []
 
     applied = await demo_script.application_step(
-        applications([{"id": "x"}], 0, posts), identity(), OFFER, pause=0
+        applications([{"id": "x"}], 0, posts), identity(), OFFER, WEEK, pause=0
     )
 
     assert applied is False
@@ -70,6 +73,11 @@ async def test_refusals_past_the_wait_stop_the_step_with_the_reason(
 
     with pytest.raises(demo_script.DemoError, match="offer_unknown"):
         await demo_script.application_step(
-            applications([], 1000, posts), identity(), OFFER, wait_seconds=0, pause=0
+            applications([], 1000, posts),
+            identity(),
+            OFFER,
+            WEEK,
+            wait_seconds=0,
+            pause=0,
         )
     assert len(posts) == 1

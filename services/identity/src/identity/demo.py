@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from identity.domain import errors
 from identity.domain.credentials import Passwords
 from identity.domain.schools import academic_address
+from identity.domain.weeks import school_year_of
 from identity.handlers import accounts, pupils, referents, schools
 from identity.handlers.context import Context
 from identity.handlers.principals import principal_of
@@ -31,13 +32,18 @@ from kit.senders import Message
 PASSWORD = "Stages-Demo-2026!"  # noqa: S105
 COLLEGE_UAI = "0931194T"  # collège République, Bobigny (93), REP+
 LYCEE_UAI = "0931613Y"  # lycée Louise Michel, Bobigny (93)
-COLLEGE_WEEKS = ["2027-W05", "2027-W06"]
 CLASS_3E, CLASS_2DE = "3e A", "2de 1"
 DOMAIN = "demo-stages.test"
 ADMIN = f"admin@{DOMAIN}"
 EMPLOYER = f"employeur@{DOMAIN}"
 AUTHORISED_PUPIL = f"eleve.autorise@{DOMAIN}"
 _TOKEN = re.compile(r"token=([\w-]+)")
+
+
+def college_weeks(today: date) -> list[str]:
+    """Two winter weeks of the current school year (2027-W05 and W06 in 2026-2027)."""
+    year = school_year_of(today) + 1
+    return [f"{year}-W05", f"{year}-W06"]
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,8 @@ class DemoSeeder:
             school = await uow.schools.get(uai)
             if school is None or school.weeks:
                 return
-            await schools.set_weeks(uai, COLLEGE_WEEKS, head, uow, self._ctx)
+            weeks = college_weeks(self._today)
+            await schools.set_weeks(uai, weeks, head, uow, self._ctx)
 
     async def school_class(self, head: Principal, name: str, grade: str) -> uuid.UUID:
         uai = head.school_uai or ""
@@ -324,7 +331,7 @@ def render(report: Report) -> str:
     lines = [f"Comptes de démonstration (mot de passe: {PASSWORD})"]
     for account in report.accounts:
         state = "créé" if account in report.created else "déjà là"
-        lines.append(f"  {account.login:<36} {account.label} [{state}]")
+        lines.append(f"  {account.login:<42} {account.label} [{state}]")
     return "\n".join(lines)
 
 
