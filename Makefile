@@ -13,10 +13,11 @@ INFRA := bash deploy/local/infra.sh
 TEST_PATHS := $(if $(SVC),services/$(SVC),)
 PYTEST_ARGS ?=
 
-.PHONY: help install fmt lint typecheck test-unit test up down status dev asyncapi
+.PHONY: help install fmt lint typecheck test-unit test up down status dev demo asyncapi
 
 help:
-	@echo "make dev        démarre toute la plateforme (serveurs + services)"
+	@echo "make dev        démarre toute la plateforme (serveurs + services + démo)"
+	@echo "make demo       données et comptes de démonstration (plateforme démarrée)"
 	@echo "make test       installe tout, démarre les serveurs, lint + types + tous les tests"
 	@echo "make test-unit  tests rapides, sans serveur"
 	@echo "make up|down|status   serveurs locaux: PostgreSQL, Kafka, OpenSearch"
@@ -66,3 +67,7 @@ test: install lint typecheck
 
 dev: install up
 	eval "$$($(INFRA) env)"; $(UV) run python deploy/local/dev.py
+
+# Needs the running services; `make dev` runs it itself. A re-run changes nothing.
+demo: install
+	eval "$$($(INFRA) env)"; $(UV) run python -m deploy.local.demo

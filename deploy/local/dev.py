@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ SERVICES = {
     "conventions": 8005,
     "stats": 8006,
 }
-LOCAL = Path(os.environ.get("STAGE_LOCAL_DIR", Path(__file__).parents[2] / ".local"))
+ROOT = Path(__file__).parents[2]
+LOCAL = Path(os.environ.get("STAGE_LOCAL_DIR", ROOT / ".local"))
 LOG_DIR = Path(os.environ.get("STAGE_LOG_DIR", LOCAL / "logs"))
 SMTP_PORT = 1025
 
@@ -38,6 +40,28 @@ def signing_key() -> str:
     command = [sys.executable, "-m", "identity.signing", "generate", str(path)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     return str(path)
+
+
+def partner_secret() -> str:
+    """Offers' secret for the v2 partner tokens in development, made once."""
+    configured = os.environ.get("OFFERS_PARTNER_JWT_SECRET")
+    if configured:
+        return configured
+    path = LOCAL / "offers" / "partner-jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def seed_demo() -> None:
+    """`make demo` once the services answer: a no-op when already done.
+    STAGE_DEMO=0 skips it; a failure is reported and the platform stays up."""
+    if os.environ.get("STAGE_DEMO", "1") == "0":
+        return
+    command = [sys.executable, "-m", "deploy.local.demo"]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
+        print("données de démonstration incomplètes (voir ci-dessus)", file=sys.stderr)  # noqa: T201
 
 
 def start_smtp_sink() -> subprocess.Popen[bytes]:
@@ -84,6 +108,7 @@ def main() -> int:
     die_with_parent()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     os.environ["IDENTITY_JWT_PRIVATE_KEY"] = signing_key()
+    os.environ["OFFERS_PARTNER_JWT_SECRET"] = partner_secret()
     processes = {"smtp": start_smtp_sink()}
     processes |= {name: start(name, port) for name, port in SERVICES.items()}
     try:
@@ -104,6 +129,7 @@ def main() -> int:
                 print(f"pas de réponse de: {', '.join(waiting)}", file=sys.stderr)  # noqa: T201
                 return 1
             time.sleep(0.3)
+        seed_demo()
         print(f"courriels et SMS envoyés: {LOG_DIR / 'smtp.log'}")  # noqa: T201
         print("Plateforme démarrée. Ctrl-C pour arrêter.")  # noqa: T201
         # Blocked only now: a mask set before starting the services would be

@@ -106,6 +106,10 @@ class FakeClasses(Classes):
     async def name_taken(self, uai: str, name: str) -> bool:
         return any(c.school_uai == uai and c.name == name for c in self.rows.values())
 
+    async def of_school(self, uai: str) -> Sequence[SchoolClass]:
+        found = [c for c in self.rows.values() if c.school_uai == uai]
+        return sorted(found, key=lambda school_class: school_class.name)
+
     async def pupils(self, class_id: uuid.UUID) -> Sequence[User]:
         return [
             user
