@@ -6,6 +6,7 @@ from contracts import EventBase, topic_of
 from contracts.identity import examples, v1
 
 EXAMPLES = [
+    examples.school_listed(),
     examples.school_registered(),
     examples.class_created(),
     examples.pupil_registered(),

@@ -87,7 +87,10 @@ CONVENTIONS = Topic(
 IDENTITY_SCHOOLS = Topic(
     name="identity.school.v1",
     aggregate="school",
-    description="Registration, internship weeks and search perimeter of schools.",
+    description=(
+        "Schools listed by the directory import, their registration, internship "
+        "weeks and search perimeter."
+    ),
     events=identity_v1.SCHOOL_EVENTS,
 )
 IDENTITY_CLASSES = Topic(
