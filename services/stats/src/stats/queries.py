@@ -1,47 +1,31 @@
-"""Indicators, read from the counters cube and the offers table."""
+"""Indicators, read from the counters cubes and the offers table.
+
+Every event counts once in each cube, so a breakdown on keys all cubes share
+(school year, public/private, ministry) reads the smallest one, the weekly cube."""
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stats.db import (
-    applications_table,
-    classes_table,
+    METRICS,
     counters_table,
     departments_table,
     offers_table,
-    pupils_table,
+    school_counters_table,
     schools_table,
     sectors_table,
+    weekly_counters_table,
 )
-from stats.scope import Scope
+from stats.filters import where
+from stats.schools import registration_by_kind
+from stats.scope import EVERYTHING, Scope
 
 GENDERS = ("f", "m", "not_said")
-METRICS = ("applications", "internships", "signed")
-
-
-def _where(table: Any, scope: Scope, school_year: int | None) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [true()]
-    if scope.departments is not None:
-        conditions.append(table.c.department_code.in_(sorted(scope.departments)))
-    if scope.academy is not None:
-        academy = select(departments_table.c.code).where(
-            departments_table.c.academy == scope.academy
-        )
-        conditions.append(table.c.department_code.in_(academy))
-    if scope.region is not None:
-        region = select(departments_table.c.code).where(
-            departments_table.c.region == scope.region
-        )
-        conditions.append(table.c.department_code.in_(region))
-    if scope.ministries is not None:
-        conditions.append(table.c.is_public.is_(True))
-        conditions.append(table.c.ministry.in_(sorted(scope.ministries)))
-    if school_year is not None:
-        conditions.append(table.c.school_year == school_year)
-    return and_(*conditions)
+UNKNOWN = "inconnu"
+Key = tuple[Any, ...]
 
 
 def _by_gender(metric: str) -> list[Any]:
@@ -62,11 +46,179 @@ async def indicators(
         key: sum(row[key] for row in by_sector)
         for key in ("offers", "seats", *[f"{m}_{g}" for m in METRICS for g in GENDERS])
     }
+    by_ministry = await _by_public_and_ministry(session, scope, school_year)
     return {
         "totals": _shape(totals),
         "by_sector": [_shape(row) | {"sector": row["sector"]} for row in by_sector],
         "by_month": await _by_month(session, scope, school_year),
+        "by_week": await _by_week(session, scope, school_year),
+        "by_school_kind": await _by_school_kind(session, scope, school_year),
+        "by_public": _rollup(by_ministry, "public", lambda key: key[0]),
+        "by_ministry": _rollup(
+            {k: v for k, v in by_ministry.items() if k[0]}, "ministry", lambda k: k[1]
+        ),
+        "by_school_year": await _by_school_year(session, scope, school_year),
+        "schools": await registration_by_kind(session, scope),
     }
+
+
+async def public_indicators(
+    session: AsyncSession, *, school_year: int | None = None
+) -> dict[str, Any]:
+    """National totals, by sector and by region: no scope, no gender detail."""
+    figures = await indicators(session, EVERYTHING, school_year=school_year)
+    return {
+        "totals": figures["totals"],
+        "by_sector": figures["by_sector"],
+        "by_region": await _by_region(session, school_year),
+    }
+
+
+def _sums(table: Any) -> list[Any]:
+    return [func.coalesce(func.sum(table.c[m]), 0).label(m) for m in METRICS]
+
+
+def _with_region(table: Any) -> Any:
+    return table.outerjoin(
+        departments_table, departments_table.c.code == table.c.department_code
+    )
+
+
+async def counts_by(
+    session: AsyncSession,
+    table: Any,
+    scope: Scope,
+    school_year: int | None,
+    *keys: Any,
+) -> dict[Key, dict[str, int]]:
+    """The three metrics of a cube, summed by the given key columns."""
+    query = (
+        select(*keys, *_sums(table))
+        .select_from(_with_region(table))
+        .where(where(table, scope, school_year))
+        .group_by(*keys)
+    )
+    return {
+        tuple(row)[: len(keys)]: {m: int(row._mapping[m]) for m in METRICS}
+        for row in await session.execute(query)
+    }
+
+
+async def offers_by(
+    session: AsyncSession, scope: Scope, school_year: int | None, *keys: Any
+) -> dict[Key, dict[str, int]]:
+    """Published offers and their seats, by the given key columns."""
+    query = (
+        select(
+            *keys,
+            func.count().label("offers"),
+            func.coalesce(func.sum(offers_table.c.seats), 0).label("seats"),
+        )
+        .select_from(_with_region(offers_table))
+        .where(where(offers_table, scope, school_year))
+        .where(offers_table.c.first_published_at.is_not(None))
+        .group_by(*keys)
+    )
+    return {
+        tuple(row)[: len(keys)]: {"offers": int(row.offers), "seats": int(row.seats)}
+        for row in await session.execute(query)
+    }
+
+
+def _merged(
+    *parts: dict[Key, dict[str, int]],
+) -> dict[Key, dict[str, int]]:
+    zero = {"offers": 0, "seats": 0} | dict.fromkeys(METRICS, 0)
+    merged: dict[Key, dict[str, int]] = {}
+    for part in parts:
+        for key, values in part.items():
+            merged.setdefault(key, dict(zero)).update(values)
+    return merged
+
+
+def _rollup(
+    rows: dict[Key, dict[str, int]], name: str, label: Any
+) -> list[dict[str, Any]]:
+    """Sums rows by `label(key)`, sorted by that label."""
+    summed: dict[Any, dict[str, int]] = {}
+    for key, values in rows.items():
+        line = summed.setdefault(label(key), dict.fromkeys(values, 0))
+        for metric, value in values.items():
+            line[metric] += value
+    return [{name: key} | summed[key] for key in sorted(summed)]
+
+
+async def _by_public_and_ministry(
+    session: AsyncSession, scope: Scope, school_year: int | None
+) -> dict[Key, dict[str, int]]:
+    weekly = weekly_counters_table
+    return _merged(
+        await offers_by(
+            session,
+            scope,
+            school_year,
+            offers_table.c.is_public,
+            offers_table.c.ministry,
+        ),
+        await counts_by(
+            session, weekly, scope, school_year, weekly.c.is_public, weekly.c.ministry
+        ),
+    )
+
+
+async def _by_school_year(
+    session: AsyncSession, scope: Scope, school_year: int | None
+) -> list[dict[str, Any]]:
+    rows = _merged(
+        await offers_by(session, scope, school_year, offers_table.c.school_year),
+        await counts_by(
+            session,
+            weekly_counters_table,
+            scope,
+            school_year,
+            weekly_counters_table.c.school_year,
+        ),
+    )
+    return _rollup(rows, "school_year", lambda key: key[0])
+
+
+async def _by_week(
+    session: AsyncSession, scope: Scope, school_year: int | None
+) -> list[dict[str, Any]]:
+    table = weekly_counters_table
+    rows = await counts_by(session, table, scope, school_year, table.c.week)
+    return _rollup(rows, "week", lambda key: key[0])
+
+
+async def _by_school_kind(
+    session: AsyncSession, scope: Scope, school_year: int | None
+) -> list[dict[str, Any]]:
+    """By kind of the applicant's school; `inconnu` until identity lists it."""
+    table = school_counters_table
+    kind = func.coalesce(schools_table.c.kind, UNKNOWN)
+    query = (
+        select(kind.label("kind"), *_sums(table))
+        .select_from(table)
+        .outerjoin(schools_table, schools_table.c.uai == table.c.school_uai)
+        .where(where(table, scope, school_year))
+        .group_by(kind)
+        .order_by(kind)
+    )
+    return [
+        {"kind": row.kind} | {m: int(row._mapping[m]) for m in METRICS}
+        for row in await session.execute(query)
+    ]
+
+
+async def _by_region(
+    session: AsyncSession, school_year: int | None
+) -> list[dict[str, Any]]:
+    """Offers by the region of their place, applications by that of the school."""
+    region = func.coalesce(departments_table.c.region, UNKNOWN)
+    offers = await offers_by(session, EVERYTHING, school_year, region)
+    weekly = weekly_counters_table
+    counts = await counts_by(session, weekly, EVERYTHING, school_year, region)
+    return _rollup(_merged(offers, counts), "region", lambda key: key[0])
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +234,7 @@ async def _by_sector(
 ) -> list[dict[str, Any]]:
     counts = (
         select(counters_table.c.sector_id, *[c for m in METRICS for c in _by_gender(m)])
-        .where(_where(counters_table, scope, school_year))
+        .where(where(counters_table, scope, school_year))
         .group_by(counters_table.c.sector_id)
         .subquery()
     )
@@ -92,7 +244,7 @@ async def _by_sector(
             func.count().label("offers"),
             func.coalesce(func.sum(offers_table.c.seats), 0).label("seats"),
         )
-        .where(_where(offers_table, scope, school_year))
+        .where(where(offers_table, scope, school_year))
         .where(offers_table.c.first_published_at.is_not(None))
         .group_by(offers_table.c.sector_id)
         .subquery()
@@ -126,7 +278,7 @@ async def _by_month(
             counters_table.c.month,
             *[func.sum(counters_table.c[m]).label(m) for m in METRICS],
         )
-        .where(_where(counters_table, scope, school_year))
+        .where(where(counters_table, scope, school_year))
         .group_by(counters_table.c.month)
         .order_by(counters_table.c.month)
     )
@@ -153,69 +305,10 @@ async def offers_rows(
             offers_table.c.seats,
             offers_table.c.status,
         )
-        .where(_where(offers_table, scope, school_year))
+        .where(where(offers_table, scope, school_year))
         .order_by(offers_table.c.department_code, offers_table.c.title)
         .execution_options(yield_per=1000)
     )
     result = await session.stream(query)
     async for row in result:
         yield tuple(row)
-
-
-async def schools(session: AsyncSession, scope: Scope) -> list[dict[str, Any]]:
-    """Per registered school: classes, pupils, authorised, and where the pupils are."""
-    best = (
-        select(
-            applications_table.c.pupil_id,
-            func.bool_or(applications_table.c.approved_at.is_not(None)).label(
-                "confirmed"
-            ),
-        )
-        .group_by(applications_table.c.pupil_id)
-        .subquery()
-    )
-    classes = (
-        select(classes_table.c.school_uai, func.count().label("classes"))
-        .group_by(classes_table.c.school_uai)
-        .subquery()
-    )
-    pupils = (
-        select(
-            pupils_table.c.school_uai,
-            func.count().label("pupils"),
-            func.count().filter(pupils_table.c.authorised).label("authorised"),
-            func.count().filter(best.c.pupil_id.is_(None)).label("without_application"),
-            func.count().filter(best.c.pupil_id.is_not(None)).label("with_application"),
-            func.count().filter(best.c.confirmed).label("confirmed"),
-        )
-        .outerjoin(best, best.c.pupil_id == pupils_table.c.pupil_id)
-        .group_by(pupils_table.c.school_uai)
-        .subquery()
-    )
-    counts = (
-        "pupils",
-        "authorised",
-        "without_application",
-        "with_application",
-        "confirmed",
-    )
-    query = (
-        select(
-            schools_table.c.uai,
-            schools_table.c.kind,
-            schools_table.c.department_code,
-            func.coalesce(classes.c.classes, 0).label("classes"),
-            *[func.coalesce(pupils.c[name], 0).label(name) for name in counts],
-        )
-        .outerjoin(classes, classes.c.school_uai == schools_table.c.uai)
-        .outerjoin(pupils, pupils.c.school_uai == schools_table.c.uai)
-        .where(
-            _where(
-                schools_table,
-                Scope(scope.departments, None, scope.academy, scope.region),
-                None,
-            )
-        )
-        .order_by(schools_table.c.department_code, schools_table.c.uai)
-    )
-    return [dict(row._mapping) for row in await session.execute(query)]

@@ -1,0 +1,56 @@
+"""Bulk loading of submitted and approved applications, for a first load or a rebuild
+from a known set of distinct events: the same rows and counters as
+`projections.apply` one event at a time, in a few statements per batch (no inbox)."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.applications.v1 import ApplicationApproved, ApplicationSubmitted
+from stats.db import METRICS, applications_table
+from stats.projections import add_counts, application_row, counter_keys
+
+Loadable = ApplicationSubmitted | ApplicationApproved
+Deltas = dict[Table, dict[tuple[Any, ...], dict[str, Any]]]
+
+
+def _add(deltas: Deltas, event: Loadable) -> None:
+    metric = (
+        "applications" if isinstance(event, ApplicationSubmitted) else "internships"
+    )
+    for table, keys in counter_keys(event.application, event.occurred_at).items():
+        row = deltas[table].setdefault(
+            tuple(keys.values()), keys | dict.fromkeys(METRICS, 0)
+        )
+        row[metric] += 1
+
+
+async def load_applications(session: AsyncSession, events: Sequence[Loadable]) -> None:
+    """Events in order, each application submitted before it is approved."""
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    late: list[ApplicationApproved] = []
+    deltas: Deltas = defaultdict(dict)
+    for event in events:
+        _add(deltas, event)
+        if isinstance(event, ApplicationSubmitted):
+            rows[uuid.UUID(event.aggregate_id)] = application_row(event)
+        elif (row := rows.get(uuid.UUID(event.aggregate_id))) is not None:
+            row |= {"status": event.status, "approved_at": event.occurred_at}
+        else:
+            late.append(event)
+    if rows:
+        await session.execute(insert(applications_table), list(rows.values()))
+    for approved in late:
+        await session.execute(
+            update(applications_table)
+            .where(
+                applications_table.c.application_id == uuid.UUID(approved.aggregate_id)
+            )
+            .values(status=approved.status, approved_at=approved.occurred_at)
+        )
+    for table, by_key in deltas.items():
+        await add_counts(session, table, list(by_key.values()))
