@@ -125,7 +125,12 @@ async def feed(consumer: EventConsumer, events: list[EventBase]) -> list[Outcome
 
 
 async def figures(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    *,
+    school_year: int | None = 2026,
 ) -> dict[str, Any]:
     async with sessions() as session:
-        return await queries.indicators(session, scope_of(principal), school_year=2026)
+        return await queries.indicators(
+            session, scope_of(principal), school_year=school_year
+        )
