@@ -1,6 +1,7 @@
-"""Bulk loading of submitted and approved applications, for a first load or a rebuild
-from a known set of distinct events: the same rows and counters as
-`projections.apply` one event at a time, in a few statements per batch (no inbox)."""
+"""Bulk loading of published offers and of submitted and approved applications, for
+a first load or a rebuild from a known set of distinct events: the same rows and
+counters as `projections.apply` one event at a time, in a few statements per batch
+(no inbox)."""
 
 import uuid
 from collections import defaultdict
@@ -8,11 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert, update
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.applications.v1 import ApplicationApproved, ApplicationSubmitted
-from stats.db import METRICS, applications_table
-from stats.projections import add_counts, application_row, counter_keys
+from contracts.offers.v1 import OfferPublished
+from stats.db import METRICS, applications_table, offers_table, sectors_table
+from stats.projections import add_counts, application_row, counter_keys, offer_row
 
 Loadable = ApplicationSubmitted | ApplicationApproved
 Deltas = dict[Table, dict[tuple[Any, ...], dict[str, Any]]]
@@ -54,3 +57,15 @@ async def load_applications(session: AsyncSession, events: Sequence[Loadable]) -
         )
     for table, by_key in deltas.items():
         await add_counts(session, table, list(by_key.values()))
+
+
+async def load_offers(session: AsyncSession, events: Sequence[OfferPublished]) -> None:
+    """First publications of distinct offers, and their sectors."""
+    if not events:
+        return
+    await session.execute(insert(offers_table), [offer_row(e) for e in events])
+    sectors = {e.offer.sector_id: e.offer.sector_name for e in events}
+    await session.execute(
+        upsert(sectors_table).on_conflict_do_nothing(),
+        [{"sector_id": key, "name": name} for key, name in sectors.items()],
+    )

@@ -127,9 +127,9 @@ async def _pupil(
     )
 
 
-async def _offer(event: OfferEvent, session: AsyncSession) -> None:
+def offer_row(event: OfferEvent) -> dict[str, Any]:
     offer = event.offer
-    values = {
+    return {
         "offer_id": uuid.UUID(event.aggregate_id),
         "version": event.version,
         "status": event.status,
@@ -147,6 +147,10 @@ async def _offer(event: OfferEvent, session: AsyncSession) -> None:
         if event.status == "published"
         else None,
     }
+
+
+async def _offer(event: OfferEvent, session: AsyncSession) -> None:
+    offer, values = event.offer, offer_row(event)
     statement = insert(offers_table).values(values)
     changes = {k: statement.excluded[k] for k in values if k != "offer_id"}
     # The first publication date stays the first one, whatever comes after.
