@@ -11,7 +11,7 @@ from contracts.identity.v1 import SchoolKind
 from kit.auth import PrincipalDep
 from kit.http import error_body
 from stats import exports, queries, schools
-from stats.db import METRICS
+from stats.db import GENDERS, METRICS
 from stats.scope import OutOfScope, narrowed, scope_of
 
 router = APIRouter(tags=["statistiques"])
@@ -161,7 +161,7 @@ async def export_indicators(
 
     async def rows() -> AsyncIterator[list[Any]]:
         for line in figures["by_sector"]:
-            counts = [line[m][g] for m in METRICS for g in queries.GENDERS]
+            counts = [line[m][g] for m in METRICS for g in GENDERS]
             yield [line["sector"], line["offers"], line["seats"], *counts]
 
     return _download("indicateurs", fmt, "Indicateurs", INDICATOR_HEADER, rows())

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.applications.v1 import ApplicationApproved, ApplicationSubmitted
 from contracts.offers.v1 import OfferPublished
-from stats.db import METRICS, applications_table, offers_table, sectors_table
+from stats.db import COUNTS, applications_table, offers_table, sectors_table
 from stats.projections import add_counts, application_row, counter_keys, offer_row
 
 Loadable = ApplicationSubmitted | ApplicationApproved
@@ -25,11 +25,12 @@ def _add(deltas: Deltas, event: Loadable) -> None:
     metric = (
         "applications" if isinstance(event, ApplicationSubmitted) else "internships"
     )
+    count = f"{metric}_{event.application.gender}"
     for table, keys in counter_keys(event.application, event.occurred_at).items():
         row = deltas[table].setdefault(
-            tuple(keys.values()), keys | dict.fromkeys(METRICS, 0)
+            tuple(keys.values()), keys | dict.fromkeys(COUNTS, 0)
         )
-        row[metric] += 1
+        row[count] += 1
 
 
 async def load_applications(session: AsyncSession, events: Sequence[Loadable]) -> None:

@@ -22,15 +22,16 @@ from contracts.offers.v1 import (
     OfferUpdated,
 )
 from stats.db import (
-    METRICS,
+    COUNTS,
     applications_table,
     classes_table,
-    counters_table,
     departments_table,
+    monthly_counters_table,
     offers_table,
     pupils_table,
     school_counters_table,
     schools_table,
+    sector_counters_table,
     sectors_table,
     weekly_counters_table,
 )
@@ -270,13 +271,8 @@ def counter_keys(
         "ministry": facts.ministry or "",
     }
     return {
-        counters_table: shared
-        | {
-            "month": date(at.year, at.month, 1),
-            "sector_id": facts.sector_id,
-            "gender": facts.gender,
-            "grade": facts.grade,
-        },
+        monthly_counters_table: shared | {"month": date(at.year, at.month, 1)},
+        sector_counters_table: shared | {"sector_id": facts.sector_id},
         school_counters_table: shared | {"school_uai": facts.school_uai},
         weekly_counters_table: shared | {"week": iso_week(at)},
     }
@@ -285,12 +281,12 @@ def counter_keys(
 async def add_counts(
     session: AsyncSession, table: Table, rows: list[dict[str, Any]]
 ) -> None:
-    """Adds each row's metrics to the counters of its keys (rows carry all three)."""
+    """Adds each row's counts to the counters of its keys (rows carry them all)."""
     statement = insert(table)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[c.name for c in table.primary_key.columns],
-            set_={m: table.c[m] + statement.excluded[m] for m in METRICS},
+            set_={c: table.c[c] + statement.excluded[c] for c in COUNTS},
         ),
         rows,
     )
@@ -303,6 +299,6 @@ async def _count(
     metric: Metric,
     delta: int,
 ) -> None:
-    metrics = dict.fromkeys(METRICS, 0) | {metric: delta}
+    counts = dict.fromkeys(COUNTS, 0) | {f"{metric}_{facts.gender}": delta}
     for table, keys in counter_keys(facts, at).items():
-        await add_counts(session, table, [keys | metrics])
+        await add_counts(session, table, [keys | counts])

@@ -6,16 +6,18 @@ Every event counts once in each cube, so a breakdown on keys all cubes share
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stats.db import (
+    GENDERS,
     METRICS,
-    counters_table,
     departments_table,
+    monthly_counters_table,
     offers_table,
     school_counters_table,
     schools_table,
+    sector_counters_table,
     sectors_table,
     weekly_counters_table,
 )
@@ -23,19 +25,8 @@ from stats.filters import where
 from stats.schools import registration_by_kind
 from stats.scope import EVERYTHING, Scope
 
-GENDERS = ("f", "m", "not_said")
 UNKNOWN = "inconnu"
 Key = tuple[Any, ...]
-
-
-def _by_gender(metric: str) -> list[Any]:
-    column = counters_table.c[metric]
-    return [
-        func.coalesce(
-            func.sum(case((counters_table.c.gender == g, column), else_=0)), 0
-        ).label(f"{metric}_{g}")
-        for g in GENDERS
-    ]
 
 
 async def indicators(
@@ -75,7 +66,11 @@ async def public_indicators(
 
 
 def _sums(table: Any) -> list[Any]:
-    return [func.coalesce(func.sum(table.c[m]), 0).label(m) for m in METRICS]
+    """Each metric, all genders together."""
+    return [
+        func.coalesce(func.sum(sum(table.c[f"{m}_{g}"] for g in GENDERS)), 0).label(m)
+        for m in METRICS
+    ]
 
 
 def _with_region(table: Any) -> Any:
@@ -232,10 +227,16 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
 async def _by_sector(
     session: AsyncSession, scope: Scope, school_year: int | None
 ) -> list[dict[str, Any]]:
+    table = sector_counters_table
+    by_gender = [
+        func.sum(table.c[f"{m}_{g}"]).label(f"{m}_{g}")
+        for m in METRICS
+        for g in GENDERS
+    ]
     counts = (
-        select(counters_table.c.sector_id, *[c for m in METRICS for c in _by_gender(m)])
-        .where(where(counters_table, scope, school_year))
-        .group_by(counters_table.c.sector_id)
+        select(table.c.sector_id, *by_gender)
+        .where(where(table, scope, school_year))
+        .group_by(table.c.sector_id)
         .subquery()
     )
     offers = (
@@ -254,18 +255,20 @@ async def _by_sector(
         for m in METRICS
         for g in GENDERS
     ]
+    # Applications may come before their offer: their sector is then `inconnu`.
+    sector_id = func.coalesce(counts.c.sector_id, offers.c.sector_id)
+    name = func.coalesce(sectors_table.c.name, UNKNOWN)
     query: Select[Any] = (
         select(
-            sectors_table.c.name.label("sector"),
+            name.label("sector"),
             func.coalesce(offers.c.offers, 0).label("offers"),
             func.coalesce(offers.c.seats, 0).label("seats"),
             *metric_columns,
         )
-        .select_from(sectors_table)
-        .outerjoin(counts, counts.c.sector_id == sectors_table.c.sector_id)
-        .outerjoin(offers, offers.c.sector_id == sectors_table.c.sector_id)
-        .where((counts.c.sector_id.is_not(None)) | (offers.c.sector_id.is_not(None)))
-        .order_by(sectors_table.c.name)
+        .select_from(counts)
+        .join(offers, offers.c.sector_id == counts.c.sector_id, full=True)
+        .outerjoin(sectors_table, sectors_table.c.sector_id == sector_id)
+        .order_by(name)
     )
     return [dict(row._mapping) for row in await session.execute(query)]
 
@@ -273,14 +276,12 @@ async def _by_sector(
 async def _by_month(
     session: AsyncSession, scope: Scope, school_year: int | None
 ) -> list[dict[str, Any]]:
+    table = monthly_counters_table
     query = (
-        select(
-            counters_table.c.month,
-            *[func.sum(counters_table.c[m]).label(m) for m in METRICS],
-        )
-        .where(where(counters_table, scope, school_year))
-        .group_by(counters_table.c.month)
-        .order_by(counters_table.c.month)
+        select(table.c.month, *_sums(table))
+        .where(where(table, scope, school_year))
+        .group_by(table.c.month)
+        .order_by(table.c.month)
     )
     return [
         {"month": row.month.isoformat(), **{m: int(row._mapping[m]) for m in METRICS}}

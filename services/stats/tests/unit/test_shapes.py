@@ -12,7 +12,12 @@ from contracts.examples import offer_published, offer_snapshot
 from kit.auth import Principal, Role
 from stats import exports
 from stats.api import _school_line
-from stats.db import counters_table, school_counters_table, weekly_counters_table
+from stats.db import (
+    monthly_counters_table,
+    school_counters_table,
+    sector_counters_table,
+    weekly_counters_table,
+)
 from stats.projections import counter_keys, iso_week
 from stats.queries import _merged, _rollup
 from stats.schools import _rate
@@ -31,7 +36,12 @@ def test_one_event_moves_one_row_of_each_cube() -> None:
         facts(offer, "m", "93", school_uai="0931111A"),
         datetime(2027, 1, 13, tzinfo=UTC),
     )
-    assert set(keys) == {counters_table, school_counters_table, weekly_counters_table}
+    assert set(keys) == {
+        monthly_counters_table,
+        sector_counters_table,
+        school_counters_table,
+        weekly_counters_table,
+    }
     assert keys[weekly_counters_table] == {
         "school_year": 2026,
         "department_code": "93",
@@ -40,7 +50,8 @@ def test_one_event_moves_one_row_of_each_cube() -> None:
         "week": "2027-W02",
     }
     assert keys[school_counters_table]["school_uai"] == "0931111A"
-    assert keys[counters_table]["month"].isoformat() == "2027-01-01"
+    assert keys[monthly_counters_table]["month"].isoformat() == "2027-01-01"
+    assert keys[sector_counters_table]["sector_id"] == offer.offer.sector_id
 
 
 def test_roll_up_sums_merged_offers_and_counts_by_label() -> None:
