@@ -6,7 +6,7 @@ Every event counts once in each cube, so a breakdown on keys all cubes share
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stats.db import (
@@ -37,18 +37,12 @@ async def indicators(
         key: sum(row[key] for row in by_sector)
         for key in ("offers", "seats", *[f"{m}_{g}" for m in METRICS for g in GENDERS])
     }
-    by_ministry = await _by_public_and_ministry(session, scope, school_year)
     return {
         "totals": _shape(totals),
         "by_sector": [_shape(row) | {"sector": row["sector"]} for row in by_sector],
         "by_month": await _by_month(session, scope, school_year),
-        "by_week": await _by_week(session, scope, school_year),
         "by_school_kind": await _by_school_kind(session, scope, school_year),
-        "by_public": _rollup(by_ministry, "public", lambda key: key[0]),
-        "by_ministry": _rollup(
-            {k: v for k, v in by_ministry.items() if k[0]}, "ministry", lambda k: k[1]
-        ),
-        "by_school_year": await _by_school_year(session, scope, school_year),
+        **await _breakdowns(session, scope, school_year),
         "schools": await registration_by_kind(session, scope),
     }
 
@@ -143,46 +137,73 @@ def _rollup(
     return [{name: key} | summed[key] for key in sorted(summed)]
 
 
-async def _by_public_and_ministry(
+def _sets_of(table: Any) -> dict[str, tuple[Any, ...]]:
+    return {
+        "public": (table.c.is_public, table.c.ministry),
+        "school_year": (table.c.school_year,),
+        "week": (table.c.week,) if "week" in table.c else (),
+    }
+
+
+async def _grouped(
+    session: AsyncSession, table: Any, values: list[Any], where_: Any
+) -> dict[str, dict[Key, dict[str, int]]]:
+    """One scan for several breakdowns: GROUPING SETS, one set per breakdown. The
+    key columns are never NULL in the table, so a NULL marks another set's row."""
+    sets = {name: keys for name, keys in _sets_of(table).items() if keys}
+    columns = [column for keys in sets.values() for column in keys]
+    query = (
+        select(*columns, *values)
+        .where(where_)
+        .group_by(func.grouping_sets(*[tuple_(*keys) for keys in sets.values()]))
+    )
+    found: dict[str, dict[Key, dict[str, int]]] = {name: {} for name in sets}
+    for row in await session.execute(query):
+        line, start = tuple(row), 0
+        for name, keys in sets.items():
+            if line[start] is not None:
+                figures = row._mapping
+                found[name][line[start : start + len(keys)]] = {
+                    value.name: int(figures[value.name]) for value in values
+                }
+            start += len(keys)
+    return found
+
+
+async def _breakdowns(
     session: AsyncSession, scope: Scope, school_year: int | None
-) -> dict[Key, dict[str, int]]:
+) -> dict[str, list[dict[str, Any]]]:
+    """By public/private, ministry, school year and week: one scan of the weekly
+    cube, one of the offers."""
     weekly = weekly_counters_table
-    return _merged(
-        await offers_by(
-            session,
-            scope,
-            school_year,
-            offers_table.c.is_public,
-            offers_table.c.ministry,
-        ),
-        await counts_by(
-            session, weekly, scope, school_year, weekly.c.is_public, weekly.c.ministry
+    counts = await _grouped(
+        session, weekly, _sums(weekly), where(weekly, scope, school_year)
+    )
+    offers = await _grouped(
+        session,
+        offers_table,
+        [
+            func.count().label("offers"),
+            func.coalesce(func.sum(offers_table.c.seats), 0).label("seats"),
+        ],
+        and_(
+            where(offers_table, scope, school_year),
+            offers_table.c.first_published_at.is_not(None),
         ),
     )
-
-
-async def _by_school_year(
-    session: AsyncSession, scope: Scope, school_year: int | None
-) -> list[dict[str, Any]]:
-    rows = _merged(
-        await offers_by(session, scope, school_year, offers_table.c.school_year),
-        await counts_by(
-            session,
-            weekly_counters_table,
-            scope,
-            school_year,
-            weekly_counters_table.c.school_year,
+    public = _merged(offers["public"], counts["public"])
+    return {
+        "by_week": _rollup(counts["week"], "week", lambda key: key[0]),
+        "by_public": _rollup(public, "public", lambda key: key[0]),
+        "by_ministry": _rollup(
+            {k: v for k, v in public.items() if k[0]}, "ministry", lambda k: k[1]
         ),
-    )
-    return _rollup(rows, "school_year", lambda key: key[0])
-
-
-async def _by_week(
-    session: AsyncSession, scope: Scope, school_year: int | None
-) -> list[dict[str, Any]]:
-    table = weekly_counters_table
-    rows = await counts_by(session, table, scope, school_year, table.c.week)
-    return _rollup(rows, "week", lambda key: key[0])
+        "by_school_year": _rollup(
+            _merged(offers["school_year"], counts["school_year"]),
+            "school_year",
+            lambda key: key[0],
+        ),
+    }
 
 
 async def _by_school_kind(

@@ -255,6 +255,23 @@ async def aiter(rows: list[tuple[Any, ...]]) -> Any:
         yield row
 
 
+async def test_an_application_before_its_offer_counts_under_sector_unknown(
+    consumer: Consumer,
+) -> None:
+    handler, sessions = consumer
+    _, events = campaign()
+    sent: list[EventBase] = [
+        e for e in events if isinstance(e, applications.ApplicationSubmitted)
+    ]
+    await feed(handler, sent)
+    result = await figures(sessions, ADMIN, school_year=None)
+    assert [row["sector"] for row in result["by_sector"]] == ["inconnu", "inconnu"]
+    assert result["totals"]["applications"]["total"] == len(sent)
+    await feed(handler, events)
+    result = await figures(sessions, ADMIN, school_year=None)
+    assert [row["sector"] for row in result["by_sector"]] == ["Commerce", "Défense"]
+
+
 async def test_a_bulk_load_counts_as_events_one_by_one(consumer: Consumer) -> None:
     handler, sessions = consumer
     school_events, events = campaign()
