@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import EventBase, Topic, topic_of
@@ -29,6 +30,16 @@ def private_topics(prefix: str) -> tuple[Topic, ...]:
     return tuple(
         dataclasses.replace(topic, name=f"{prefix}.{topic.name}") for topic in TOPICS
     )
+
+
+async def drop_topics(servers: str, topics: Sequence[Topic]) -> None:
+    """Deletes private topics and their dead-letter twins once a run is over."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        await admin.delete_topics([n for t in topics for n in (t.name, t.dead_letter)])
+    finally:
+        await admin.close()
 
 
 def private_topic_of(event: EventBase, topics: Sequence[Topic]) -> Topic:

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts import EventBase
+from contracts import EventBase, Topic
 from contracts.applications import v1 as applications
 from contracts.identity import examples as identity_examples
 from contracts.offers.v1 import OfferPublished
@@ -31,7 +31,6 @@ from stats.testing import (
     feed,
     figures,
     private_topic_of,
-    private_topics,
     story,
 )
 
@@ -120,6 +119,7 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
     database_factory: Callable[[str], str],
     kafka_bootstrap_servers: str,
     postgres_url: str,
+    topics: tuple[Topic, ...],
 ) -> None:
     settings = Settings(
         service_name=f"stats-test-{uuid.uuid4().hex[:6]}",
@@ -127,7 +127,6 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
         postgres_url=postgres_url,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
     )
-    topics = private_topics(f"test-{uuid.uuid4().hex[:8]}")
     app = build_app(settings, topics=topics)
     tokens = TokenFactory()
     app.state.token_verifier = tokens.verifier()

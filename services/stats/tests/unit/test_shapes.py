@@ -131,3 +131,14 @@ def test_a_department_referent_cannot_widen_to_another_department() -> None:
     )
     with pytest.raises(OutOfScope):
         narrowed(scope_of(referent), department="35")
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_xlsx_export_keeps_types_and_leaves_unknown_values_empty() -> None:
+    from openpyxl import load_workbook
+
+    line = ("0931111A", None, 3, False, uuid.UUID(int=1))
+    chunks = [c async for c in exports.xlsx_stream("É", ("a",) * 5, rows(line))]
+    sheet = load_workbook(io.BytesIO(b"".join(chunks))).active
+    read = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert read[1] == ("0931111A", None, 3, False, str(uuid.UUID(int=1)))
