@@ -91,7 +91,7 @@ IDENTITY_SCHOOLS = Topic(
         "Schools listed by the directory import, their registration, internship "
         "weeks and search perimeter."
     ),
-    events=identity_v1.SCHOOL_EVENTS,
+    events=(*identity_v1.SCHOOL_EVENTS, *identity_v1.DIRECTORY_EVENTS),
 )
 IDENTITY_CLASSES = Topic(
     name="identity.school_class.v1",

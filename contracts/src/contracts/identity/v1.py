@@ -179,8 +179,10 @@ class UserAnonymised(EventBase):
     )
 
 
+# The directory events stay out of SCHOOL_EVENTS: consumers use that tuple as the
+# closed set of a school's onboarding events and would not know what to do with them.
+DIRECTORY_EVENTS = (SchoolListed,)
 SCHOOL_EVENTS = (
-    SchoolListed,
     SchoolRegistered,
     SchoolWeeksChanged,
     SchoolPerimeterChanged,
@@ -190,6 +192,7 @@ USER_EVENTS = (PupilRegistered, PupilAuthorised, StaffJoined, UserAnonymised)
 
 __all__ = [
     "CLASS_EVENTS",
+    "DIRECTORY_EVENTS",
     "SCHOOL_EVENTS",
     "USER_EVENTS",
     "ClassCreated",
