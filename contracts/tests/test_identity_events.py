@@ -6,6 +6,7 @@ from contracts import EventBase, topic_of
 from contracts.identity import examples, v1
 
 EXAMPLES = [
+    examples.school_listed(),
     examples.school_registered(),
     examples.class_created(),
     examples.pupil_registered(),
@@ -24,7 +25,7 @@ def test_examples_round_trip_through_their_topic(event: EventBase) -> None:
 
 @pytest.mark.parametrize(
     "event",
-    [*v1.SCHOOL_EVENTS, *v1.CLASS_EVENTS, *v1.USER_EVENTS],
+    [*v1.DIRECTORY_EVENTS, *v1.SCHOOL_EVENTS, *v1.CLASS_EVENTS, *v1.USER_EVENTS],
     ids=lambda event: event.__name__,
 )
 def test_no_event_carries_personal_data(event: type[EventBase]) -> None:

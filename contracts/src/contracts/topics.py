@@ -87,8 +87,11 @@ CONVENTIONS = Topic(
 IDENTITY_SCHOOLS = Topic(
     name="identity.school.v1",
     aggregate="school",
-    description="Registration, internship weeks and search perimeter of schools.",
-    events=identity_v1.SCHOOL_EVENTS,
+    description=(
+        "Schools listed by the directory import, their registration, internship "
+        "weeks and search perimeter."
+    ),
+    events=(*identity_v1.SCHOOL_EVENTS, *identity_v1.DIRECTORY_EVENTS),
 )
 IDENTITY_CLASSES = Topic(
     name="identity.school_class.v1",

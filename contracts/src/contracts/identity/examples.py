@@ -9,8 +9,26 @@ from contracts.identity.v1 import (
     ClassCreated,
     PupilAuthorised,
     PupilRegistered,
+    SchoolListed,
     SchoolRegistered,
 )
+
+
+def school_listed(**overrides: Any) -> SchoolListed:
+    """A valid `school.listed`; keyword arguments replace fields."""
+    fields: dict[str, Any] = {
+        "aggregate_id": "0930893R",
+        "uai": "0930893R",
+        "school_name": "Collège Jean Jaurès",
+        "city": "Saint-Ouen",
+        "kind": "rep_plus",
+        "department_code": "93",
+        "academy": "Créteil",
+        "region": "Ile-de-France",
+        "location": GeoPoint(lat=48.9536, lon=2.3080),
+    }
+    fields.update(overrides)
+    return SchoolListed(**fields)
 
 
 def school_registered(**overrides: Any) -> SchoolRegistered:

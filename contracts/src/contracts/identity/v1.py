@@ -1,7 +1,8 @@
 """Events of the identity service, version 1.
 
 They carry ids, school, department, grade and gender (statistics need them), never a
-name, an email address, a phone number or a birth date.
+person's name, an email address, a phone number or a birth date (a school's name
+and city are public directory data).
 
 Topics: `identity.school.v1` (key: UAI), `identity.school_class.v1` (key: class id),
 `identity.user.v1` (key: user id).
@@ -39,6 +40,30 @@ _USER_ID = Field(
 _CLASS_ID = Field(
     description="Id of the class.", examples=["3f1e2d3c-4b5a-4697-8877-665544332211"]
 )
+
+
+class SchoolListed(EventBase):
+    """The school directory import created or changed a school: it is eligible.
+
+    Published for every school the import creates or changes, never for an unchanged
+    one, so statistics can count eligible schools that have not registered yet.
+    """
+
+    event_type: Literal["school.listed"] = event_type_field("school.listed")
+    uai: Uai = _SCHOOL_UAI
+    school_name: str = Field(
+        description="Name of the school in the national directory.",
+        examples=["Collège Jean Jaurès"],
+    )
+    city: str = Field(description="City of the school.", examples=["Saint-Ouen"])
+    kind: SchoolKind = Field(
+        description="Priority-education kind of a collège, or `lycee`.",
+        examples=["rep_plus"],
+    )
+    department_code: str = _DEPARTMENT
+    academy: str = Field(description="Academy.", examples=["Créteil"])
+    region: str = Field(description="Region.", examples=["Ile-de-France"])
+    location: GeoPoint = Field(description="Coordinates of the school.")
 
 
 class SchoolRegistered(EventBase):
@@ -154,12 +179,20 @@ class UserAnonymised(EventBase):
     )
 
 
-SCHOOL_EVENTS = (SchoolRegistered, SchoolWeeksChanged, SchoolPerimeterChanged)
+# The directory events stay out of SCHOOL_EVENTS: consumers use that tuple as the
+# closed set of a school's onboarding events and would not know what to do with them.
+DIRECTORY_EVENTS = (SchoolListed,)
+SCHOOL_EVENTS = (
+    SchoolRegistered,
+    SchoolWeeksChanged,
+    SchoolPerimeterChanged,
+)
 CLASS_EVENTS = (ClassCreated,)
 USER_EVENTS = (PupilRegistered, PupilAuthorised, StaffJoined, UserAnonymised)
 
 __all__ = [
     "CLASS_EVENTS",
+    "DIRECTORY_EVENTS",
     "SCHOOL_EVENTS",
     "USER_EVENTS",
     "ClassCreated",
@@ -167,6 +200,7 @@ __all__ = [
     "PupilAuthorised",
     "PupilRegistered",
     "SchoolKind",
+    "SchoolListed",
     "SchoolPerimeterChanged",
     "SchoolRegistered",
     "SchoolWeeksChanged",

@@ -1,7 +1,9 @@
 """Imports the schools of the shared data: `python -m identity.schools_import [DIR]`.
 
 Re-runnable: rows are upserted by UAI and only changed rows are rewritten; the
-onboarding state of a school (head, weeks, perimeter) is never touched.
+onboarding state of a school (head, weeks, perimeter) is never touched. Each created or
+changed school leaves a `school.listed` event through the outbox, in the same
+transaction, so a rerun with no change publishes nothing.
 """
 
 import argparse
@@ -10,16 +12,19 @@ import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import literal_column, or_, tuple_
+from sqlalchemy import Row, literal_column, or_, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
-from identity.db import School
+from contracts.common import GeoPoint
+from contracts.identity.v1 import SchoolListed
+from identity.db import OUTBOX, School
 from identity.domain.schools import Rejection, SchoolRecord
 from identity.domain.text import fold
 from identity.school_sources import read_all
+from kit.messaging.outbox import add_events
 
 _REFERENCE_COLUMNS = (
     "name",
@@ -44,6 +49,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    listed: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -54,7 +60,8 @@ class ImportReport:
         lines = [f"lignes lues: {self.rows}", f"par type: {self.by_kind}"]
         lines.append(
             f"créés: {self.created}, mis à jour: {self.updated}, "
-            f"inchangés: {self.unchanged}, rejetés: {len(self.rejections)}"
+            f"inchangés: {self.unchanged}, rejetés: {len(self.rejections)}, "
+            f"événements school.listed: {self.listed}"
         )
         lines += [
             f"  rejet {n:5d} x {why}" for why, n in self.rejected_by_reason().items()
@@ -71,10 +78,40 @@ def _values(record: SchoolRecord) -> dict[str, object]:
     return values
 
 
+_LISTED = (
+    School.uai,
+    School.name,
+    School.city,
+    School.kind,
+    School.department_code,
+    School.academy,
+    School.region,
+    School.lat,
+    School.lon,
+)
+
+
+def _listed(row: Row[*tuple[Any, ...]]) -> SchoolListed:
+    return SchoolListed(
+        aggregate_id=row.uai,
+        uai=row.uai,
+        school_name=row.name,
+        city=row.city,
+        kind=row.kind,
+        department_code=row.department_code,
+        academy=row.academy,
+        region=row.region,
+        location=GeoPoint(lat=row.lat, lon=row.lon),
+    )
+
+
 async def upsert_schools(
     session: AsyncSession, records: list[SchoolRecord]
 ) -> Counter[str]:
-    """Inserts new schools, rewrites changed ones; counts created/updated/unchanged."""
+    """Inserts new schools, rewrites changed ones; counts created/updated/unchanged.
+
+    Every created or changed school is announced by a `school.listed` event staged
+    in the outbox of the caller's transaction."""
     counts: Counter[str] = Counter()
     for start in range(0, len(records), _BATCH):
         batch = [_values(record) for record in records[start : start + _BATCH]]
@@ -87,15 +124,17 @@ async def upsert_schools(
                 for name in _REFERENCE_COLUMNS
             )
         )
-        upsert: ReturningInsert[bool] = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[School.uai],
             set_={name: statement.excluded[name] for name in _REFERENCE_COLUMNS},
             where=changed,
-        ).returning(literal_column("(xmax = 0)").label("created"))
-        created = (await session.scalars(upsert)).all()
-        counts["created"] += sum(created)
-        counts["updated"] += len(created) - sum(created)
-        counts["unchanged"] += len(batch) - len(created)
+        ).returning(*_LISTED, literal_column("(xmax = 0)").label("created"))
+        rows = (await session.execute(upsert)).all()
+        created = sum(row.created for row in rows)
+        await add_events(session, OUTBOX, *(_listed(row) for row in rows))
+        counts["created"] += created
+        counts["updated"] += len(rows) - created
+        counts["unchanged"] += len(batch) - len(rows)
     return counts
 
 
@@ -108,6 +147,7 @@ async def import_schools(session: AsyncSession, data_dir: Path) -> ImportReport:
         created=counts["created"],
         updated=counts["updated"],
         unchanged=counts["unchanged"],
+        listed=counts["created"] + counts["updated"],
         by_kind=dict(Counter(record.kind for record in records)),
         rejections=sources.rejections,
     )

@@ -7,7 +7,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import identity
-from identity.db import School
+from contracts.identity.v1 import SchoolListed
+from contracts.topics import IDENTITY_SCHOOLS
+from identity.db import OUTBOX, School
 from identity.repositories import Schools
 from identity.schools_import import import_schools
 from kit.db import make_engine, make_session_factory
@@ -50,6 +52,48 @@ async def test_full_import_is_rerunnable_and_searchable(
     assert {item.uai for item in first.rejections} == {
         item.uai for item in second.rejections
     }
+    async with sessions() as session, session.begin():
+        third = await import_schools(session, shared_data_dir())
+    assert (third.created, third.updated, third.listed) == (0, 0, 0)
+
+
+async def listed_events(
+    sessions: async_sessionmaker[AsyncSession],
+) -> list[SchoolListed]:
+    async with sessions() as session:
+        rows = (await session.execute(select(OUTBOX).order_by(OUTBOX.c.seq))).all()
+    events = [IDENTITY_SCHOOLS.parse(row.payload) for row in rows]
+    assert {row.topic for row in rows} <= {IDENTITY_SCHOOLS.name}
+    return [event for event in events if isinstance(event, SchoolListed)]
+
+
+async def test_each_created_or_changed_school_is_listed_once(
+    empty_db: async_sessionmaker[AsyncSession],
+) -> None:
+    sessions = empty_db
+    async with sessions() as session, session.begin():
+        first = await import_schools(session, shared_data_dir())
+    listed = await listed_events(sessions)
+    assert len(listed) == first.created == first.listed
+    malo = next(event for event in listed if event.uai == "0350044H")
+    async with sessions() as session:
+        row = await session.get(School, "0350044H")
+    assert row is not None
+    assert (malo.aggregate_id, malo.school_name, malo.kind, malo.academy) == (
+        "0350044H",
+        row.name,
+        row.kind,
+        row.academy,
+    )
+    assert (malo.location.lat, malo.location.lon) == (row.lat, row.lon)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(School).where(School.uai == "0350044H").values(city="Ailleurs")
+        )
+    async with sessions() as session, session.begin():
+        await import_schools(session, shared_data_dir())
+    [again] = (await listed_events(sessions))[len(listed) :]
+    assert (again.uai, again.city) == ("0350044H", malo.city)
 
 
 @pytest.mark.usefixtures("imported")

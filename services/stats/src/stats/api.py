@@ -3,14 +3,16 @@
 from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.identity.v1 import SchoolKind
 from kit.auth import PrincipalDep
 from kit.http import error_body
-from stats import exports, queries
-from stats.scope import EVERYTHING, OutOfScope, narrowed, scope_of
+from stats import exports, queries, schools
+from stats.db import GENDERS, METRICS
+from stats.scope import OutOfScope, narrowed, scope_of
 
 router = APIRouter(tags=["statistiques"])
 Format = Literal["csv", "xlsx"]
@@ -45,6 +47,31 @@ INDICATOR_HEADER = (
     "conventions signées non précisé",
 )
 
+SCHOOL_HEADER = (
+    "UAI",
+    "établissement",
+    "commune",
+    "type",
+    "département",
+    "académie",
+    "inscrit",
+    "date d'inscription",
+    "classes",
+    "élèves",
+    "élèves autorisés",
+    "élèves sans candidature",
+    "élèves avec candidature",
+    "élèves avec un stage confirmé",
+)
+KIND_LABELS = {
+    "rep": "REP",
+    "rep_plus": "REP+",
+    "qpv": "QPV",
+    "qpv_proche": "proche QPV",
+    "lycee": "lycée",
+}
+Kinds = Annotated[list[SchoolKind] | None, Query()]
+
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessions() as session:
@@ -71,17 +98,21 @@ async def public_indicators(
     session: SessionDep, school_year: int | None = None
 ) -> dict[str, Any]:
     """Chiffres nationaux en direct, pour la page publique des statistiques."""
-    figures = await queries.indicators(session, EVERYTHING, school_year=school_year)
-    return {"totals": figures["totals"], "by_sector": figures["by_sector"]}
+    return await queries.public_indicators(session, school_year=school_year)
 
 
 @router.get("/schools")
-async def schools(
-    principal: PrincipalDep, session: SessionDep, department: str | None = None
+async def list_schools(
+    principal: PrincipalDep,
+    session: SessionDep,
+    department: str | None = None,
+    registered: bool | None = None,
+    kind: Kinds = None,
 ) -> list[dict[str, Any]]:
-    """Établissements inscrits du périmètre : classes, élèves, autorisations, stages."""
+    """Établissements éligibles du périmètre, inscrits ou non : classes, élèves,
+    autorisations, stages."""
     scope = narrowed(scope_of(principal), department=department)
-    return await queries.schools(session, scope)
+    return await schools.schools(session, scope, registered=registered, kinds=kind)
 
 
 def _download(
@@ -130,10 +161,40 @@ async def export_indicators(
 
     async def rows() -> AsyncIterator[list[Any]]:
         for line in figures["by_sector"]:
-            counts = [line[m][g] for m in queries.METRICS for g in queries.GENDERS]
+            counts = [line[m][g] for m in METRICS for g in GENDERS]
             yield [line["sector"], line["offers"], line["seats"], *counts]
 
     return _download("indicateurs", fmt, "Indicateurs", INDICATOR_HEADER, rows())
+
+
+def _school_line(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    uai, name, city, kind, department, academy, registered, at, *counts = row
+    day = at.date().isoformat() if at else ""
+    label = KIND_LABELS.get(kind, kind)
+    return (uai, name, city, label, department, academy, registered, day, *counts)
+
+
+@router.get("/exports/schools.{fmt}")
+async def export_schools(
+    fmt: Format,
+    principal: PrincipalDep,
+    request: Request,
+    department: str | None = None,
+    registered: bool | None = None,
+    kind: Kinds = None,
+) -> StreamingResponse:
+    """Établissements éligibles (REP et REP+ sauf filtre `kind`), inscrits ou non."""
+    scope = narrowed(scope_of(principal), department=department)
+    kinds = kind or ["rep", "rep_plus"]
+
+    async def rows() -> AsyncIterator[tuple[Any, ...]]:
+        async with request.app.state.sessions() as session:
+            async for row in schools.school_rows(
+                session, scope, registered=registered, kinds=kinds
+            ):
+                yield _school_line(row)
+
+    return _download("etablissements", fmt, "Établissements", SCHOOL_HEADER, rows())
 
 
 def install(app: FastAPI) -> None:

@@ -1,6 +1,9 @@
-"""The statistics read model: one row per offer and per application, plus a cube of
-counters per month, department, sector, gender, grade, public/private and ministry,
-so that dashboards sum a few thousand rows instead of scanning every application."""
+"""The statistics read model: one row per offer and per application, plus cubes of
+counters by gender, each keyed by school year, department, public/private, ministry
+and one more dimension (month, sector, school, ISO week), so that dashboards sum a
+few thousand rows instead of scanning every application."""
+
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +20,10 @@ from sqlalchemy import (
 from kit.db import make_metadata
 from kit.messaging.inbox import inbox_table
 
+METRICS = ("applications", "internships", "signed")
+GENDERS = ("f", "m", "not_said")
+# Each cube counts every metric by gender in its own column: `applications_f`...
+COUNTS = tuple(f"{metric}_{gender}" for metric in METRICS for gender in GENDERS)
 metadata = make_metadata()
 INBOX = inbox_table(metadata)
 TZ = DateTime(timezone=True)
@@ -60,33 +67,6 @@ applications_table = Table(
     Column("signed_at", TZ),
 )
 
-# One row per combination that occurred; the counters move by +1/-1 with the events.
-counters_table = Table(
-    "counters",
-    metadata,
-    Column("school_year", Integer, nullable=False),
-    Column("month", Date, nullable=False),
-    Column("department_code", String(3), nullable=False),
-    Column("sector_id", Uuid, nullable=False),
-    Column("gender", String(10), nullable=False),
-    Column("grade", String(3), nullable=False),
-    Column("is_public", Boolean, nullable=False),
-    Column("ministry", String(150), nullable=False),
-    Column("applications", Integer, nullable=False, default=0),
-    Column("internships", Integer, nullable=False, default=0),
-    Column("signed", Integer, nullable=False, default=0),
-    PrimaryKeyConstraint(
-        "school_year",
-        "month",
-        "department_code",
-        "sector_id",
-        "gender",
-        "grade",
-        "is_public",
-        "ministry",
-    ),
-)
-
 sectors_table = Table(
     "sectors",
     metadata,
@@ -94,15 +74,55 @@ sectors_table = Table(
     Column("name", String(150), nullable=False),
 )
 
+
+def _cube(name: str, *keys: Column[Any]) -> Table:
+    """A counters table: the keys every cube shares, its own key, the counts by
+    gender. Rows move by +1/-1 with the events."""
+    shared: list[Column[Any]] = [
+        Column("school_year", Integer, nullable=False),
+        Column("department_code", String(3), nullable=False),
+        Column("is_public", Boolean, nullable=False),
+        Column("ministry", String(150), nullable=False),
+    ]
+    metrics: list[Column[Any]] = [
+        Column(count, Integer, nullable=False, default=0) for count in COUNTS
+    ]
+    primary_key = PrimaryKeyConstraint(*[c.name for c in (*shared, *keys)])
+    return Table(name, metadata, *shared, *keys, *metrics, primary_key)
+
+
+# One small cube per dimension rather than one wide cube: a dashboard then sums a
+# few thousand rows whatever the number of applications.
+monthly_counters_table = _cube(
+    "monthly_counters", Column("month", Date, nullable=False)
+)
+sector_counters_table = _cube(
+    "sector_counters", Column("sector_id", Uuid, nullable=False)
+)
+# Per school, so that applications can be broken down by the kind of the school
+# whatever the order in which schools and applications arrive.
+school_counters_table = _cube(
+    "school_counters", Column("school_uai", String(8), nullable=False)
+)
+# Per ISO week of the event (YYYY-Www), to follow a campaign week by week.
+weekly_counters_table = _cube(
+    "weekly_counters", Column("week", String(8), nullable=False)
+)
+
+# Every school listed by identity's directory import (eligible), and when it
+# registered on the platform, if it did; the two events may come in any order.
 schools_table = Table(
     "schools",
     metadata,
     Column("uai", String(8), primary_key=True),
-    Column("kind", String(12), nullable=False),
+    Column("name", String(200)),
+    Column("city", String(120)),
+    Column("kind", String(12), nullable=False, index=True),
     Column("department_code", String(3), nullable=False, index=True),
     Column("academy", String(100), nullable=False),
     Column("region", String(100), nullable=False),
-    Column("registered_at", TZ, nullable=False),
+    Column("listed_at", TZ),
+    Column("registered_at", TZ),
 )
 
 # Which academy and region a department belongs to, learnt from school events.

@@ -28,6 +28,13 @@ async def csv_stream(
         yield buffer.getvalue().encode()
 
 
+def _cell(value: Any) -> Any:
+    """Numbers, text and booleans as they are; an empty cell for None; else text."""
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
+
+
 async def xlsx_stream(
     title: str, header: Sequence[str], rows: AsyncIterable[Sequence[Any]]
 ) -> AsyncIterator[bytes]:
@@ -36,9 +43,7 @@ async def xlsx_stream(
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(header))
     async for row in rows:
-        sheet.append(
-            [str(v) if not isinstance(v, int | float | str | bool) else v for v in row]
-        )
+        sheet.append([_cell(v) for v in row])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

@@ -1,11 +1,12 @@
 """Wiring of the statistics service: `uvicorn stats.main:app`."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from contracts import Topic
 from contracts.topics import (
     APPLICATIONS,
     CONVENTIONS,
@@ -36,7 +37,9 @@ TOPICS = (
 )
 
 
-def build_app(settings: Settings) -> FastAPI:
+def build_app(settings: Settings, *, topics: Sequence[Topic] = TOPICS) -> FastAPI:
+    """The app; `topics` lets tests and benchmarks read private copies of the topics."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=settings.service_name, level=settings.log_level)
@@ -44,14 +47,14 @@ def build_app(settings: Settings) -> FastAPI:
             Subscription(
                 f"{settings.service_name}.{topic.aggregate}", topic, projections.apply
             )
-            for topic in TOPICS
+            for topic in topics
         ]
         async with running(
             settings,
             migrations=MIGRATIONS,
             outbox=None,
             inbox=INBOX,
-            topics=TOPICS,
+            topics=topics,
             subscriptions=subscriptions,
         ) as runtime:
             app.state.sessions = runtime.sessions

@@ -3,9 +3,9 @@ transaction, after the inbox has claimed the event, so a duplicate never counts.
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,14 +22,18 @@ from contracts.offers.v1 import (
     OfferUpdated,
 )
 from stats.db import (
+    COUNTS,
     applications_table,
     classes_table,
-    counters_table,
     departments_table,
+    monthly_counters_table,
     offers_table,
     pupils_table,
+    school_counters_table,
     schools_table,
+    sector_counters_table,
     sectors_table,
+    weekly_counters_table,
 )
 
 Metric = Literal["applications", "internships", "signed"]
@@ -51,7 +55,7 @@ async def apply(event: EventBase, session: AsyncSession) -> None:
         await _application(event, session)
     elif isinstance(event, conventions.ConventionEvent):
         await _convention(event, session)
-    elif isinstance(event, identity.SchoolRegistered):
+    elif isinstance(event, identity.SchoolRegistered | identity.SchoolListed):
         await _school(event, session)
     elif isinstance(event, identity.ClassCreated):
         row = {"class_id": event.class_id, "school_uai": event.school_uai}
@@ -62,16 +66,36 @@ async def apply(event: EventBase, session: AsyncSession) -> None:
         await _pupil(event, session)
 
 
-async def _school(event: identity.SchoolRegistered, session: AsyncSession) -> None:
-    school = {
+async def _school(
+    event: identity.SchoolRegistered | identity.SchoolListed, session: AsyncSession
+) -> None:
+    school: dict[str, Any] = {
         "uai": event.uai,
         "kind": event.kind,
         "department_code": event.department_code,
         "academy": event.academy,
         "region": event.region,
-        "registered_at": event.occurred_at,
     }
-    await session.execute(insert(schools_table).values(school).on_conflict_do_nothing())
+    if isinstance(event, identity.SchoolListed):
+        school |= {
+            "name": event.school_name,
+            "city": event.city,
+            "listed_at": event.occurred_at,
+        }
+    else:
+        school["registered_at"] = event.occurred_at
+    statement = insert(schools_table).values(school)
+    # Each event fills its own columns; the first date of each kind stays.
+    changes = {
+        key: func.coalesce(schools_table.c[key], statement.excluded[key])
+        if key.endswith("_at")
+        else statement.excluded[key]
+        for key in school
+        if key != "uai"
+    }
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["uai"], set_=changes)
+    )
     department = {
         "code": event.department_code,
         "academy": event.academy,
@@ -104,9 +128,9 @@ async def _pupil(
     )
 
 
-async def _offer(event: OfferEvent, session: AsyncSession) -> None:
+def offer_row(event: OfferEvent) -> dict[str, Any]:
     offer = event.offer
-    values = {
+    return {
         "offer_id": uuid.UUID(event.aggregate_id),
         "version": event.version,
         "status": event.status,
@@ -124,6 +148,10 @@ async def _offer(event: OfferEvent, session: AsyncSession) -> None:
         if event.status == "published"
         else None,
     }
+
+
+async def _offer(event: OfferEvent, session: AsyncSession) -> None:
+    offer, values = event.offer, offer_row(event)
     statement = insert(offers_table).values(values)
     changes = {k: statement.excluded[k] for k in values if k != "offer_id"}
     # The first publication date stays the first one, whatever comes after.
@@ -150,21 +178,7 @@ async def _application(
     if isinstance(event, applications.ApplicationSubmitted):
         await session.execute(
             insert(applications_table)
-            .values(
-                application_id=application_id,
-                pupil_id=facts.pupil_id,
-                offer_id=facts.offer_id,
-                sector_id=facts.sector_id,
-                school_year=facts.school_year,
-                school_uai=facts.school_uai,
-                department_code=facts.school_department_code,
-                is_public=facts.is_public,
-                ministry=facts.ministry or "",
-                grade=facts.grade,
-                gender=facts.gender,
-                status=event.status,
-                submitted_at=event.occurred_at,
-            )
+            .values(application_row(event))
             .on_conflict_do_nothing()
         )
         await _count(session, facts, event.occurred_at, "applications", +1)
@@ -176,6 +190,27 @@ async def _application(
     elif isinstance(event, ENDING) and row is not None and row.approved_at is not None:
         await _count(session, facts, row.approved_at, "internships", -1)
         await _set(session, application_id, approved_at=None)
+
+
+def application_row(event: applications.ApplicationSubmitted) -> dict[str, Any]:
+    facts = event.application
+    return {
+        "application_id": uuid.UUID(event.aggregate_id),
+        "pupil_id": facts.pupil_id,
+        "offer_id": facts.offer_id,
+        "sector_id": facts.sector_id,
+        "school_year": facts.school_year,
+        "school_uai": facts.school_uai,
+        "department_code": facts.school_department_code,
+        "is_public": facts.is_public,
+        "ministry": facts.ministry or "",
+        "grade": facts.grade,
+        "gender": facts.gender,
+        "status": event.status,
+        "submitted_at": event.occurred_at,
+        "approved_at": None,
+        "signed_at": None,
+    }
 
 
 async def _facts_row(
@@ -220,6 +255,43 @@ async def _set(
     )
 
 
+def iso_week(at: datetime) -> str:
+    year, week, _ = at.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def counter_keys(
+    facts: applications.ApplicationFacts, at: datetime
+) -> dict[Table, dict[str, Any]]:
+    """The row of each counters cube that an event of these facts at `at` moves."""
+    shared = {
+        "school_year": facts.school_year,
+        "department_code": facts.school_department_code,
+        "is_public": facts.is_public,
+        "ministry": facts.ministry or "",
+    }
+    return {
+        monthly_counters_table: shared | {"month": date(at.year, at.month, 1)},
+        sector_counters_table: shared | {"sector_id": facts.sector_id},
+        school_counters_table: shared | {"school_uai": facts.school_uai},
+        weekly_counters_table: shared | {"week": iso_week(at)},
+    }
+
+
+async def add_counts(
+    session: AsyncSession, table: Table, rows: list[dict[str, Any]]
+) -> None:
+    """Adds each row's counts to the counters of its keys (rows carry them all)."""
+    statement = insert(table)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={c: table.c[c] + statement.excluded[c] for c in COUNTS},
+        ),
+        rows,
+    )
+
+
 async def _count(
     session: AsyncSession,
     facts: applications.ApplicationFacts,
@@ -227,22 +299,6 @@ async def _count(
     metric: Metric,
     delta: int,
 ) -> None:
-    keys = {
-        "school_year": facts.school_year,
-        "month": date(at.year, at.month, 1),
-        "department_code": facts.school_department_code,
-        "sector_id": facts.sector_id,
-        "gender": facts.gender,
-        "grade": facts.grade,
-        "is_public": facts.is_public,
-        "ministry": facts.ministry or "",
-    }
-    statement = insert(counters_table).values(
-        keys | {"applications": 0, "internships": 0, "signed": 0, metric: delta}
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={metric: counters_table.c[metric] + delta},
-        )
-    )
+    counts = dict.fromkeys(COUNTS, 0) | {f"{metric}_{facts.gender}": delta}
+    for table, keys in counter_keys(facts, at).items():
+        await add_counts(session, table, [keys | counts])

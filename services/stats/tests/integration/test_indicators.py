@@ -3,162 +3,38 @@
 import asyncio
 import io
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts import EventBase
+from contracts import EventBase, Topic
 from contracts.applications import v1 as applications
-from contracts.conventions.v1 import ConventionFullySigned
-from contracts.examples import offer_published, offer_snapshot
+from contracts.identity import examples as identity_examples
 from contracts.offers.v1 import OfferPublished
-from contracts.topics import OFFERS, topic_of
 from kit.auth import Principal, Role
-from kit.messaging.consumer import Delivery, EventConsumer, Outcome
-from kit.messaging.publisher import KafkaPublisher, Record, RecordingPublisher
+from kit.messaging.consumer import EventConsumer, Outcome
+from kit.messaging.publisher import KafkaPublisher, Record
 from kit.testing.tokens import TokenFactory
-from stats import projections
-from stats.db import INBOX, metadata
+from stats import schools
+from stats.db import metadata
 from stats.main import build_app
 from stats.settings import Settings
+from stats.testing import (
+    ADMIN,
+    ARMEES,
+    feed,
+    figures,
+    private_topic_of,
+    story,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
-ARMEES = "Ministère des Armées"
-T0 = datetime(2027, 1, 11, 9, tzinfo=UTC)
-
-
-def story() -> list[EventBase]:
-    """Two offers; three pupils apply; two are confirmed; one convention is signed,
-    then one confirmed pupil cancels."""
-    bakery = offer_published(offer=offer_snapshot(seats=3, sector_name="Mode"))
-    army = offer_published(
-        offer=offer_snapshot(
-            seats=5,
-            is_public=True,
-            ministry=ARMEES,
-            sector_name="Défense",
-            sector_id=uuid.uuid4(),
-        )
-    )
-    submitted = [
-        applications.ApplicationSubmitted(
-            aggregate_id=str(uuid.uuid4()),
-            application=facts(offer, gender, department),
-            occurred_at=T0,
-            status="submitted",
-            previous_status=None,
-            actor="pupil",
-        )
-        for gender, offer, department in (
-            ("f", bakery, "35"),
-            ("m", army, "35"),
-            ("f", army, "13"),
-        )
-    ]
-    approved = [
-        applications.ApplicationApproved(
-            aggregate_id=s.aggregate_id,
-            application=s.application,
-            occurred_at=T0,
-            status="approved",
-            previous_status="validated_by_employer",
-            actor="pupil",
-        )
-        for s in submitted[:2]
-    ]
-    signed = ConventionFullySigned(
-        aggregate_id=str(uuid.uuid4()),
-        application_id=uuid.UUID(submitted[0].aggregate_id),
-        application=submitted[0].application,
-        status="fully_signed",
-        final_pdf_sha256="cd" * 32,
-    )
-    cancelled = applications.ApplicationCanceledByPupil(
-        aggregate_id=submitted[1].aggregate_id,
-        application=submitted[1].application,
-        status="canceled_by_pupil",
-        previous_status="approved",
-        actor="pupil",
-    )
-    return [bakery, army, *submitted, *approved, signed, cancelled]
-
-
-def facts(
-    offer: OfferPublished, gender: str, department: str
-) -> applications.ApplicationFacts:
-    return applications.ApplicationFacts(
-        pupil_id=uuid.uuid4(),
-        offer_id=uuid.UUID(offer.aggregate_id),
-        weeks=("2027-W03",),
-        school_year=2026,
-        sector_id=offer.offer.sector_id,
-        offer_department_code="75",
-        is_public=offer.offer.is_public,
-        ministry=offer.offer.ministry,
-        school_uai="0350913C",
-        school_department_code=department,
-        grade="3e",
-        gender=gender,  # type: ignore[arg-type]  # one of the Gender literals
-    )
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def consumer(
-    database_factory: Callable[[str], str],
-) -> AsyncIterator[tuple[EventConsumer, async_sessionmaker[AsyncSession]]]:
-    import stats
-    from kit.db import make_engine, make_session_factory
-    from kit.migrations import upgrade
-
-    url = database_factory("stats")
-    upgrade(__import__("pathlib").Path(stats.__file__).parent / "migrations", url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    yield (
-        EventConsumer(
-            name="stats-test",
-            topic=OFFERS,
-            handler=projections.apply,
-            dead_letters=RecordingPublisher(),
-            session_factory=sessions,
-            inbox=INBOX,
-        ),
-        sessions,
-    )
-    await engine.dispose()
-
-
-async def feed(consumer: EventConsumer, events: list[EventBase]) -> list[Outcome]:
-    outcomes = []
-    for event in events:
-        consumer.topic = topic_of(event)
-        outcomes.append(
-            await consumer.process(
-                Delivery(event.to_json_bytes(), event.aggregate_id.encode(), ())
-            )
-        )
-    return outcomes
-
-
-async def figures(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal
-) -> dict[str, Any]:
-    from stats import queries
-    from stats.scope import scope_of
-
-    async with sessions() as session:
-        return await queries.indicators(session, scope_of(principal), school_year=2026)
-
-
-ADMIN = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
 
 
 async def test_each_indicator_from_a_known_story_and_no_double_count(
@@ -243,6 +119,7 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
     database_factory: Callable[[str], str],
     kafka_bootstrap_servers: str,
     postgres_url: str,
+    topics: tuple[Topic, ...],
 ) -> None:
     settings = Settings(
         service_name=f"stats-test-{uuid.uuid4().hex[:6]}",
@@ -250,11 +127,12 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
         postgres_url=postgres_url,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
     )
-    app = build_app(settings)
+    app = build_app(settings, topics=topics)
     tokens = TokenFactory()
     app.state.token_verifier = tokens.verifier()
-    events = story()
-    first_offer = events[0]
+    listed = identity_examples.school_listed(uai="0350913C", aggregate_id="0350913C")
+    events = [listed, *story()]
+    first_offer = events[1]
     assert isinstance(first_offer, OfferPublished)
     marker = first_offer.offer.title
     async with app.router.lifespan_context(app):
@@ -262,7 +140,11 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
         await publisher.start()
         await publisher.send_all(
             [
-                Record(topic_of(e).name, e.aggregate_id, e.to_json_bytes())
+                Record(
+                    private_topic_of(e, topics).name,
+                    e.aggregate_id,
+                    e.to_json_bytes(),
+                )
                 for e in events
             ]
         )
@@ -290,6 +172,17 @@ async def test_the_service_counts_events_from_kafka_and_exports_xlsx(
             assert marker in {row[1] for row in rows[1:]}
             csv = await client.get("/exports/indicators.csv", headers=admin)
             assert csv.text.startswith("\ufeffsecteur;offres;places")
+            schools_csv = await client.get(
+                "/exports/schools.csv",
+                params={"registered": "false", "department": "93"},
+                headers=admin,
+            )
+            lines = schools_csv.text.lstrip("\ufeff").splitlines()
+            assert lines[0].startswith("UAI;établissement;commune;type")
+            assert lines[1:] == [
+                "0350913C;Collège Jean Jaurès;Saint-Ouen;REP+;93;Créteil;non;;"
+                "0;0;0;0;0;0"
+            ]
             teacher_token = tokens.issue(
                 Principal(user_id=uuid.uuid4(), role=Role.TEACHER)
             )
@@ -305,7 +198,6 @@ async def test_schools_follow_up_and_academy_scope(
     consumer: tuple[EventConsumer, async_sessionmaker[AsyncSession]],
 ) -> None:
     from contracts.identity import examples as identity_examples
-    from stats import queries
     from stats.scope import scope_of
 
     handler, sessions = consumer
@@ -353,13 +245,13 @@ async def test_schools_follow_up_and_academy_scope(
         Principal(user_id=uuid.uuid4(), role=Role.REFERENT_ACADEMY, academy="Rennes")
     )
     async with sessions() as session:
-        [row] = await queries.schools(session, rennes)
+        [row] = await schools.schools(session, rennes)
         elsewhere = scope_of(
             Principal(
                 user_id=uuid.uuid4(), role=Role.REFERENT_ACADEMY, academy="Créteil"
             )
         )
-        assert await queries.schools(session, elsewhere) == []
+        assert await schools.schools(session, elsewhere) == []
     assert (row["uai"], row["classes"], row["pupils"], row["authorised"]) == (
         uai,
         1,
