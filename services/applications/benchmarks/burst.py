@@ -8,6 +8,10 @@ one pupil, offer and week; an over-booked week; a pupil twice on one week) and
 latency percentiles. Run:
 
     uv run python services/applications/benchmarks/burst.py --pupils 10000
+
+The service relays its events to the applications topic of the broker it is given,
+as in production: on a broker shared with tests, delete that topic afterwards (or
+give the benchmark a broker of its own), or every new consumer group replays them.
 """
 
 import argparse
@@ -15,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -273,6 +278,8 @@ async def wait_healthy(client: httpx.AsyncClient) -> None:
 
 
 def main(args: argparse.Namespace) -> None:
+    # A stop (Ctrl-C, timeout) still stops the server and drops the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base = os.environ.get(
         "POSTGRES_URL", "postgresql://postgres@127.0.0.1:5433/postgres"
     )

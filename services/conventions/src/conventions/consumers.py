@@ -1,4 +1,5 @@
-"""What conventions learn from other services: offers (to pre-fill), applications."""
+"""What conventions learn from other services: offers and schools (to pre-fill),
+applications (to create and cancel)."""
 
 import uuid
 from datetime import UTC, datetime
@@ -7,9 +8,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import EventBase
+from contracts.identity.v1 import SchoolListed
 from contracts.offers.v1 import OFFER_EVENTS, OfferSnapshot
 from conventions import handlers
-from conventions.db import OUTBOX, Conventions, offer_views
+from conventions.db import OUTBOX, Conventions, offer_views, school_views
 from kit.messaging.outbox import add_events
 
 
@@ -42,6 +44,26 @@ async def apply_offer_event(event: EventBase, session: AsyncSession) -> None:
                 "team_id": statement.excluded.team_id,
             },
             where=offer_views.c.version < statement.excluded.version,
+        )
+    )
+
+
+async def apply_school_event(event: EventBase, session: AsyncSession) -> None:
+    """The directory's name and city of each school, for the convention's heading."""
+    if not isinstance(event, SchoolListed):
+        return
+    values = {
+        "uai": event.uai,
+        "name": event.school_name,
+        "city": event.city,
+        "listed_at": event.occurred_at,
+    }
+    statement = insert(school_views).values(values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[school_views.c.uai],
+            set_={k: statement.excluded[k] for k in ("name", "city", "listed_at")},
+            where=school_views.c.listed_at < statement.excluded.listed_at,
         )
     )
 

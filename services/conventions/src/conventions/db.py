@@ -118,6 +118,15 @@ offer_views = Table(
     Column("team_id", Uuid),
 )
 
+school_views = Table(
+    "school_views",
+    metadata,
+    Column("uai", String(8), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("city", String(120), nullable=False),
+    Column("listed_at", DateTime(timezone=True), nullable=False),
+)
+
 
 def _entry(row: Any) -> SignatureEntry:
     fields = dict(row._mapping)
@@ -290,6 +299,16 @@ class Conventions:
             )
         ).first()
         return (dict(row.prefill), row.team_id) if row else ({}, None)
+
+    async def school_prefill(self, uai: str) -> dict[str, str]:
+        row = (
+            await self.session.execute(
+                select(school_views.c.name, school_views.c.city).where(
+                    school_views.c.uai == uai
+                )
+            )
+        ).first()
+        return {"school_name": f"{row.name} ({row.city})"} if row else {}
 
     async def waiting_for_head(self, school_uai: str) -> list[uuid.UUID]:
         """The school's validated conventions the head of school has not signed yet."""

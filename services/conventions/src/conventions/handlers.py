@@ -89,6 +89,7 @@ async def _create(
 ) -> Convention | None:
     facts = event.application
     prefill, team_id = await repo.offer_prefill(facts.offer_id)
+    prefill |= await repo.school_prefill(facts.school_uai)
     convention = Convention(
         id=uuid.uuid4(),
         application_id=uuid.UUID(event.aggregate_id),

@@ -6,9 +6,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
+from contracts.topics import APPLICATIONS, CONVENTIONS, IDENTITY_SCHOOLS, OFFERS
 from conventions import api
-from conventions.consumers import apply_application_event, apply_offer_event
+from conventions.consumers import (
+    apply_application_event,
+    apply_offer_event,
+    apply_school_event,
+)
 from conventions.db import INBOX, OUTBOX
 from conventions.settings import Settings, get_settings
 from kit.auth import JwksProvider, TokenVerifier
@@ -29,13 +33,14 @@ def build_app(settings: Settings, sender: Sender | None = None) -> FastAPI:
         subscriptions = [
             Subscription(f"{name}.offer-views", OFFERS, apply_offer_event),
             Subscription(f"{name}.applications", APPLICATIONS, apply_application_event),
+            Subscription(f"{name}.schools", IDENTITY_SCHOOLS, apply_school_event),
         ]
         async with running(
             settings,
             migrations=MIGRATIONS,
             outbox=OUTBOX,
             inbox=INBOX,
-            topics=[CONVENTIONS, APPLICATIONS, OFFERS],
+            topics=[CONVENTIONS, APPLICATIONS, OFFERS, IDENTITY_SCHOOLS],
             subscriptions=subscriptions,
         ) as runtime:
             app.state.sessions, app.state.relay = runtime.sessions, runtime.relay

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -29,8 +30,14 @@ from contracts.applications.v1 import (
     ApplicationFacts,
 )
 from contracts.examples import offer_published, offer_snapshot
-from contracts.topics import APPLICATIONS, CONVENTIONS, OFFERS
-from conventions.db import conventions_table, signatures_table
+from contracts.identity.examples import school_listed
+from contracts.topics import APPLICATIONS, CONVENTIONS, IDENTITY_SCHOOLS, OFFERS
+from conventions.db import (
+    conventions_table,
+    offer_views,
+    school_views,
+    signatures_table,
+)
 from conventions.domain.model import monday_of
 from conventions.main import build_app
 from conventions.settings import Settings
@@ -110,6 +117,15 @@ async def publish(bootstrap: str, *records: Record) -> None:
         await publisher.stop()
 
 
+async def until_stored(service: Service, column: Any, value: object) -> None:
+    for _ in range(300):
+        async with service.sessions() as session:
+            if await session.scalar(select(column).where(column == value)):
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{column} = {value} never arrived")
+
+
 async def confirmed_internship(service: Service, pupil_id: uuid.UUID) -> uuid.UUID:
     """Publishes the offer and the approval; returns the convention once created."""
     snapshot = offer_snapshot(
@@ -139,11 +155,17 @@ async def confirmed_internship(service: Service, pupil_id: uuid.UUID) -> uuid.UU
         previous_status="validated_by_employer",
         actor="pupil",
     )
+    school = school_listed(
+        aggregate_id=UAI, uai=UAI, school_name="Collège Les Gayeulles", city="Rennes"
+    )
     await publish(
         service.bootstrap,
         Record(OFFERS.name, offer.aggregate_id, offer.to_json_bytes()),
+        Record(IDENTITY_SCHOOLS.name, UAI, school.to_json_bytes()),
     )
-    await asyncio.sleep(0.5)  # the offer view first, so the convention is pre-filled
+    # The views first, so the convention is pre-filled.
+    await until_stored(service, offer_views.c.offer_id, uuid.UUID(offer.aggregate_id))
+    await until_stored(service, school_views.c.uai, UAI)
     await publish(
         service.bootstrap,
         Record(APPLICATIONS.name, application_id, approved.to_json_bytes()),
@@ -246,6 +268,7 @@ async def test_a_convention_from_confirmation_to_every_signature(
     assert prefill["host_name"] == "Boulangerie Martin"
     assert prefill["tutor_email"] == "tuteur@boulangerie-martin.fr"
     assert prefill["hours"] == "du lundi au vendredi 09:00–16:30"
+    assert prefill["school_name"] == "Collège Les Gayeulles (Rennes)"
     early = await service.client.post(f"{base}/signing-code", headers=pupil)
     assert (early.status_code, early.json()["error"]["code"]) == (409, "wrong_step")
     wrong_order = await service.client.put(
