@@ -1,0 +1,55 @@
+"""One platform per session for every end-to-end test: six services and the web
+front as processes on fresh databases, with a real SMTP box (see web.testing)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from kit.testing.mail import Mailbox, running_mailbox
+from web.testing import Platform, running_platform
+
+HERE = Path(__file__).parent
+MARKS = ("e2e", "postgres", "kafka", "opensearch")
+DATABASES = ("identity", "offers", "applications", "conventions", "stats")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            for mark in MARKS:
+                item.add_marker(mark)
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    yield from running_mailbox()
+
+
+@pytest.fixture(scope="session")
+def platform(
+    postgres_url: str,
+    kafka_bootstrap_servers: str,
+    opensearch_url: str,
+    database_factory: object,
+    mailbox: Mailbox,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Platform]:
+    assert callable(database_factory)
+    databases = {
+        name: str(make_url(database_factory(f"e2e_{name}")).database)
+        for name in DATABASES
+    }
+    common = {
+        "POSTGRES_URL": postgres_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+        "OPENSEARCH_URL": opensearch_url,
+    }
+    with running_platform(
+        log_dir=tmp_path_factory.mktemp("platform"),
+        databases=databases,
+        smtp_port=mailbox.port,
+        common=common,
+    ) as running:
+        yield running
