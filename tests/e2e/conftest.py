@@ -1,13 +1,17 @@
 """One platform per session for every end-to-end test: six services and the web
 front as processes on fresh databases, with a real SMTP box (see web.testing)."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy.engine import make_url
 
 from kit.testing.mail import Mailbox, running_mailbox
+from web.browsing import AxeReport
+from web.journey import World, build_world
 from web.testing import Platform, running_platform
 
 HERE = Path(__file__).parent
@@ -53,3 +57,34 @@ def platform(
         common=common,
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def world(platform: Platform, mailbox: Mailbox) -> Iterator[World]:
+    """A registered school with a class and authorised pupils, an employer with a
+    published offer, an admin and a department referent, all signed in."""
+    everyone = build_world(platform, mailbox)
+    yield everyone
+    everyone.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The system's headless Chromium (Debian `chromium`; downloads are not used)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium absent: lancez `bash deploy/local/browser.sh`.")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=["--no-sandbox"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe_report() -> Iterator[AxeReport]:
+    """Every page checked with axe-core; the summary is printed at the end."""
+    report = AxeReport()
+    yield report
+    print(report.summary())  # noqa: T201 (the figures asked for by the issue)

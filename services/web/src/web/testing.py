@@ -9,6 +9,7 @@ Used by `tests/e2e`. Nothing here is a fake: every call crosses HTTP and Kafka.
 import asyncio
 import contextlib
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -228,7 +229,7 @@ def running_platform(
     run_module(
         "identity.signing", "generate", str(key), env=common, log=log_dir / "setup.log"
     )
-    env = service_env(suffix, urls, databases, smtp_port, key)
+    env = service_env(suffix, urls, databases, smtp_port, key) | {"common": common}
     asyncio.run(
         start_groups_at_end(common["KAFKA_BOOTSTRAP_SERVERS"], consumer_groups(suffix))
     )
@@ -282,11 +283,9 @@ class WebUser:
     def submit(self, path: str, data: Mapping[str, str | list[str]]) -> str:
         """Posts a form that must succeed: answers a redirect; returns its target."""
         response = self.post(path, data)
-        assert response.status_code == 303, (
-            path,
-            response.status_code,
-            response.text[:3000],
-        )
+        alert = re.search(r'role="alert">(.*?)</div>', response.text, re.S)
+        problem = alert[1] if alert else response.text[-1500:]
+        assert response.status_code == 303, (path, response.status_code, problem)
         return response.headers["location"]
 
     def login(self, identifier: str, password: str) -> str:

@@ -16,7 +16,7 @@ EmployerDep = Annotated[Visitor, Depends(require(Role.EMPLOYER))]
 STEPS = (
     ("Organisation", ("employer_name", "employer_description", "siret", "is_public")),
     ("Offre", ("title", "description", "sector_id", "grades", "seats")),
-    ("Planning", ("weeks",)),
+    ("Planning", ("weeks", "hours_start", "hours_end")),
     (
         "Informations pratiques",
         (
@@ -57,6 +57,8 @@ def offer_body(draft: dict[str, Any]) -> dict[str, Any]:
     for flag in FLAGS:
         body[flag] = draft.get(flag) == "oui"
     body.pop("publish")
+    start, end = body.pop("hours_start", "09:00"), body.pop("hours_end", "17:00")
+    body["weekly_hours"] = [start, end]
     body["seats"] = int(draft.get("seats") or 1)
     return body
 
