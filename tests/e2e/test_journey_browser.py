@@ -21,6 +21,8 @@ from web.journey import (
 )
 
 VIEWPORT = {"width": 1000, "height": 900}
+# Each click crosses the web front and one or two services on a shared machine.
+expect.set_options(timeout=20_000)
 
 
 class Visit:
@@ -71,7 +73,7 @@ def test_the_journey_in_a_browser_passes_axe_on_every_page(
     pupil.page.get_by_role("button", name="Confirmer ce stage").click()
     expect(pupil.page.get_by_text("Votre stage est confirmé")).to_be_visible()
     pupil.check("candidature confirmée", "eleve-candidatures")
-    convention_id = employer_fills_in(world, employer)
+    convention_id = employer_fills_in(world, employer, pupil_convention(pupil))
     world.head.submit(
         f"/conventions/{convention_id}/etablissement", school_part("parent2@exemple.fr")
     )
@@ -123,19 +125,24 @@ def accept_in_browser(world: World, employer: Visit, offer_id: str) -> None:
     expect(page.get_by_text("Votre décision est enregistrée")).to_be_visible()
 
 
-def employer_fills_in(world: World, employer: Visit) -> str:
-    def newest() -> str | None:
-        employer.page.goto(employer.base + "/conventions")
-        rows = employer.page.locator("td", has_text="à remplir")
-        return employer.page.url if rows.count() else None
+def pupil_convention(pupil: Visit) -> str:
+    """The pupil's convention, once the conventions service made it."""
 
-    eventually(newest, seconds=180)
-    employer.check("conventions employeur")
-    row = employer.page.locator("tr", has_text="à remplir").first
-    row.get_by_role("link").click()
-    page = employer.page
-    convention_id = first(rf"/conventions/({UUID})", page.url)
-    employer.check("convention à remplir", "convention-employeur")
+    def made() -> str | None:
+        pupil.page.goto(pupil.base + "/conventions")
+        link = pupil.page.locator("td a[href^='/conventions/']")
+        return link.first.get_attribute("href") if link.count() else None
+
+    href = eventually(made, seconds=120)
+    pupil.check("élève : convention créée")
+    return first(rf"/conventions/({UUID})", href)
+
+
+def employer_fills_in(world: World, employer: Visit, convention_id: str) -> str:
+    employer.go("/conventions", "conventions employeur")
+    page = employer.go(
+        f"/conventions/{convention_id}", "convention à remplir", "convention-employeur"
+    )
     for label, value in (
         ("Nom du représentant de l'organisme", "Sacha Bernard"),
         ("Fonction du représentant", "Gérant"),

@@ -22,13 +22,20 @@ from web.testing import WebUser
 
 def test_a_pupil_finds_applies_and_gets_a_signed_convention(world: World) -> None:
     pupil = WebUser(world.platform.web)
-    email = world.pupil_emails[0]
+    try:
+        walk(world, pupil, world.pupil_emails[0])
+    finally:
+        pupil.close()
+    assert eventually(lambda: signed_count(world.referent) >= 1, seconds=120)
+
+
+def walk(world: World, pupil: WebUser, email: str) -> None:
     pupil.login(email, PASSWORD)
     offer_id = search_and_apply(world, pupil)
     application_id = accept(world, offer_id)
     pupil.submit(f"/eleve/candidatures/{application_id}/approve", {})
     assert "confirmée" in pupil.page("/eleve/candidatures")
-    listing = page_with(world.employer, "/conventions/", "/conventions", seconds=180)
+    listing = page_with(pupil, "/conventions/", "/conventions", seconds=120)
     convention_id = first(rf"/conventions/({UUID})", listing)
     world.employer.submit(f"/conventions/{convention_id}/organisme", EMPLOYER_PART)
     parent = "parent1@exemple.fr"
@@ -41,8 +48,6 @@ def test_a_pupil_finds_applies_and_gets_a_signed_convention(world: World) -> Non
     assert "votre signature est enregistrée" in parent_signs(world, parent)
     final = pupil.page(f"/conventions/{convention_id}")
     assert "signée par toutes les parties" in final
-    pupil.close()
-    assert eventually(lambda: signed_count(world.referent) >= 1, seconds=180)
 
 
 def signed_count(referent: WebUser) -> int:

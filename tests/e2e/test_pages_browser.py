@@ -2,6 +2,7 @@
 serious or critical violation, French, one h1, a skip link to the content."""
 
 import re
+import unicodedata
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -23,6 +24,12 @@ PUBLIC = {
     "/etablissement/inscription?q=Blanc-Mesnil": "inscription établissement",
     "/page-qui-n-existe-pas": "page introuvable",
 }
+
+
+def file_name(label: str) -> str:
+    """`nouvelle offre, étape 1` → `nouvelle-offre-etape-1`."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def visit(page: Page, url: str, label: str, axe: AxeReport) -> None:
@@ -88,17 +95,19 @@ def test_pages_of_each_role(
     page = signed_in(browser, world, email)
     for path, label in role_pages(world)[email].items():
         visit(page, world.platform.web + path, label, axe_report)
-        screenshot(page, re.sub(r"\W+", "-", label.split(" : ")[-1]).strip("-"))
+        screenshot(page, file_name(label.split(" : ")[-1]))
     if who == "employer":
-        walk_offer_wizard(page, axe_report)
+        walk_offer_wizard(page, world.platform.web, axe_report)
     page.context.close()
 
 
-def walk_offer_wizard(page: Page, axe_report: AxeReport) -> None:
+def walk_offer_wizard(page: Page, base: str, axe_report: AxeReport) -> None:
     """Steps 2 to 4 of a new offer, each checked; nothing is saved."""
-    page.goto(page.url.split("/employeur")[0] + "/employeur/offres/nouvelle")
+    page.goto(base + "/employeur/offres/nouvelle")
     page.get_by_label("Nom de l'organisation").fill("Librairie du Marché")
     for step in (2, 3, 4):
+        if step == 3:
+            page.get_by_label("Intitulé de l'offre").fill("Libraire")
         page.get_by_role("button", name="Étape suivante").click()
         page.wait_for_load_state()
         assert f"Étape {step} sur 4" in page.content()

@@ -237,6 +237,10 @@ async def test_a_convention_from_confirmation_to_every_signature(
     )
 
     assert (await service.client.get(base, headers=stranger)).status_code == 403
+    for party in (pupil, employer, head):
+        listed = (await service.client.get("/conventions", headers=party)).json()
+        assert [c["id"] for c in listed] == [str(convention_id)]
+    assert (await service.client.get("/conventions", headers=stranger)).json() == []
     early = await service.client.post(f"{base}/signing-code", headers=pupil)
     assert (early.status_code, early.json()["error"]["code"]) == (409, "wrong_step")
     wrong_order = await service.client.put(

@@ -10,6 +10,7 @@ from faststream.middlewares import AckPolicy
 
 from contracts.topics import OFFERS, Topic
 from kit.messaging.consumer import Delivery, EventConsumer
+from kit.messaging.naming import physical
 from kit.messaging.publisher import Publisher
 from search.indexer import BulkIndexer, OfferIndexHandler
 
@@ -54,7 +55,7 @@ def subscribe_in_batches(
 
     consume.__doc__ = f"{consumer.name}: indexe les offres de {consumer.topic.name}."
     broker.subscriber(
-        consumer.topic.name,
+        physical(consumer.topic.name),
         batch=True,
         max_records=max_records,
         group_id=consumer.name,

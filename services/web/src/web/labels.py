@@ -52,6 +52,12 @@ ROLES = {
     "legal_representative_2": "représentant légal 2",
 }
 
+PREFILL = {
+    "offer_title": "Stage",
+    "host_name": "Organisme d'accueil",
+    "host_address": "Adresse du stage",
+}
+
 GENDERS = {"f": "filles", "m": "garçons", "not_said": "non précisé"}
 
 FLASH = {

@@ -23,22 +23,11 @@ from pathlib import Path
 from typing import IO
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.structs import OffsetAndMetadata
+from aiokafka.admin import AIOKafkaAdminClient
 
-from contracts.topics import (
-    APPLICATIONS,
-    CONVENTIONS,
-    IDENTITY_CLASSES,
-    IDENTITY_SCHOOLS,
-    IDENTITY_USERS,
-    OFFERS,
-    Topic,
-)
+from kit.messaging.naming import PREFIX_VARIABLE
 
 SERVICES = ("identity", "offers", "search", "applications", "conventions", "stats")
-STATS_TOPICS: tuple[Topic, ...] = (OFFERS, APPLICATIONS, CONVENTIONS)
-STATS_TOPICS += (IDENTITY_SCHOOLS, IDENTITY_CLASSES, IDENTITY_USERS)
 
 
 def free_port() -> int:
@@ -110,58 +99,16 @@ class Platform:
             log.close()
 
 
-def consumer_groups(suffix: str) -> dict[str, tuple[Topic, ...]]:
-    """Every consumer group the services open, by the names their settings give."""
-    groups: dict[str, tuple[Topic, ...]] = {
-        f"offers-{suffix}.seats": (APPLICATIONS,),
-        f"search-{suffix}": (OFFERS,),
-        f"applications-{suffix}.offer-views": (OFFERS,),
-        f"applications-{suffix}.schools": (IDENTITY_SCHOOLS,),
-        f"applications-{suffix}.pupils": (IDENTITY_USERS,),
-        f"conventions-{suffix}.offer-views": (OFFERS,),
-        f"conventions-{suffix}.applications": (APPLICATIONS,),
-    }
-    return groups | {f"stats-{suffix}.{t.aggregate}": (t,) for t in STATS_TOPICS}
-
-
-async def start_groups_at_end(
-    bootstrap: str, groups: dict[str, tuple[Topic, ...]]
-) -> None:
-    """Commits the current end of each topic for each new group, so the services
-    read only this run's events: the shared broker keeps earlier runs' events."""
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await probe.start()
+async def drop_topics(bootstrap: str, prefix: str) -> None:
+    """Deletes the run's own topics (and dead letters) from the shared broker."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
     try:
-        await probe.topics()
-        ends: dict[str, dict[TopicPartition, int]] = {}
-        for topic in {t.name for topics in groups.values() for t in topics}:
-            partitions = probe.partitions_for_topic(topic) or set()
-            tps = [TopicPartition(topic, p) for p in partitions]
-            ends[topic] = await probe.end_offsets(tps) if tps else {}
+        ours = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if ours:
+            await admin.delete_topics(ours)
     finally:
-        await probe.stop()
-    for group, topics in groups.items():
-        offsets = {
-            tp: OffsetAndMetadata(end, "")
-            for t in topics
-            for tp, end in ends[t.name].items()
-        }
-        if offsets:
-            await _commit(bootstrap, group, offsets)
-
-
-async def _commit(
-    bootstrap: str, group: str, offsets: dict[TopicPartition, OffsetAndMetadata]
-) -> None:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        consumer.assign(list(offsets))
-        await consumer.commit(offsets)
-    finally:
-        await consumer.stop()
+        await admin.close()
 
 
 def service_env(
@@ -224,15 +171,14 @@ def running_platform(
     *, log_dir: Path, databases: dict[str, str], smtp_port: int, common: dict[str, str]
 ) -> Iterator[Platform]:
     suffix = f"e2e-{secrets.token_hex(4)}"
+    # Topics of the run's own: the shared broker carries other tests' events.
+    common = common | {PREFIX_VARIABLE: f"{suffix}."}
     urls = {n: f"http://127.0.0.1:{free_port()}" for n in (*SERVICES, "web")}
     key = log_dir / "jwt-ed25519.pem"
     run_module(
         "identity.signing", "generate", str(key), env=common, log=log_dir / "setup.log"
     )
     env = service_env(suffix, urls, databases, smtp_port, key) | {"common": common}
-    asyncio.run(
-        start_groups_at_end(common["KAFKA_BOOTSTRAP_SERVERS"], consumer_groups(suffix))
-    )
     platform = Platform(urls, databases, log_dir, suffix, env)
     try:
         platform.start("identity", "identity.main:app", common | env["identity"])
@@ -247,6 +193,7 @@ def running_platform(
     finally:
         platform.stop()
         drop_indices(common["OPENSEARCH_URL"], f"offers-{suffix}")
+        asyncio.run(drop_topics(common["KAFKA_BOOTSTRAP_SERVERS"], f"{suffix}."))
 
 
 def drop_indices(opensearch_url: str, prefix: str) -> None:
