@@ -3,7 +3,7 @@ of an offer (unpublish, publish, duplicate, renew), refusals in French."""
 
 import re
 
-from web.journey import PASSWORD, UUID, World, first
+from web.journey import PASSWORD, UUID, World, accept_invitation, first
 from web.testing import WebUser
 
 
@@ -53,3 +53,28 @@ def test_an_offer_is_unpublished_published_duplicated_and_renewed(
     years = re.findall(r"année scolaire (\d{4})-", page)
     assert len(set(years)) == 2
     assert first(r"(\d+) place", page)
+
+
+def test_the_head_invites_a_teacher_who_then_follows_the_school(world: World) -> None:
+    email = f"prof-{world.platform.suffix}@exemple.fr"
+    world.head.submit("/etablissement/equipe", {"email": email, "role": "teacher"})
+    teacher = accept_invitation(world.platform, world.mailbox, email)
+    try:
+        page = teacher.page("/etablissement")
+        assert "3e B" in page
+        pdf = teacher.get(f"/etablissement/classes/{world.class_id}")
+        pupil_id = first(rf"/etablissement/eleves/({UUID})/autorisation", pdf.text)
+        form = teacher.get(f"/etablissement/eleves/{pupil_id}/autorisation.pdf")
+        assert form.headers["content-type"] == "application/pdf"
+        assert form.content.startswith(b"%PDF")
+    finally:
+        teacher.close()
+
+
+def test_the_referent_downloads_the_indicators(world: World) -> None:
+    csv = world.referent.get("/referent/exports/indicators.csv")
+    assert csv.status_code == 200
+    assert csv.text.splitlines()[0].lstrip("\ufeff").startswith("secteur;offres")
+    xlsx = world.referent.get("/referent/exports/offers.xlsx")
+    assert xlsx.content.startswith(b"PK")
+    assert world.employer.get("/referent").status_code == 403
