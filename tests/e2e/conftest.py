@@ -68,9 +68,13 @@ def world(platform: Platform, mailbox: Mailbox) -> Iterator[World]:
     everyone.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """The system's headless Chromium (Debian `chromium`; downloads are not used)."""
+    """The system's headless Chromium (Debian `chromium`; downloads are not used).
+
+    One per module: Playwright's synchronous API keeps an event loop running in
+    the main thread while it lives, which the asyncio tests run later in the same
+    session must not find."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("Chromium absent: lancez `bash deploy/local/browser.sh`.")

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -59,9 +59,8 @@ async def _principal(request: Request, token: str) -> Principal | None:
     try:
         verifier = await provider.get()
         return verifier.verify(token)
-    except TokenError:
-        return None
-    except Exception:  # identity unreachable: the page shows as for a visitor
+    except (TokenError, HTTPException):
+        # A bad token, or identity's keys unreachable (503): shown as a visitor.
         return None
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kit.auth import SCHOOL_STAFF_ROLES, Role
-from web.clients import ServiceError
+from web.clients import ServiceClient, ServiceError
 from web.rendering import redirect, render
 from web.session import FormDep, Visitor, require, services
 
@@ -17,7 +17,8 @@ PartyDep = Annotated[Visitor, Depends(require(*PARTY_ROLES))]
 PARENT_FIELDS = ("name", "address", "email", "phone")
 
 
-def _role_in(visitor: Visitor, convention: dict[str, Any]) -> str:
+def _role_in(visitor: Visitor) -> str:
+    """The visitor's place among the signatories, as the service names them."""
     role = visitor.role
     if role is Role.PUPIL:
         return "pupil"
@@ -48,7 +49,7 @@ async def _page(
         status,
         title="Convention de stage",
         convention=convention,
-        me=_role_in(party, convention),
+        me=_role_in(party),
         days=_week_days(convention["weeks"]),
         **extra,
     )
@@ -118,30 +119,52 @@ def school_part(form: Any) -> dict[str, Any]:
     }
 
 
+async def _employer_step(
+    client: ServiceClient, base: str, token: str, form: Any
+) -> str:
+    convention = await client.get(base, token=token)
+    body = employer_part(form, _week_days(convention["weeks"]))
+    await client.put(f"{base}/employer-part", json=body, token=token)
+    return "part_saved"
+
+
+async def _school_step(client: ServiceClient, base: str, token: str, form: Any) -> str:
+    await client.put(f"{base}/school-part", json=school_part(form), token=token)
+    return "part_saved"
+
+
+async def _code_step(client: ServiceClient, base: str, token: str, form: Any) -> str:
+    await client.post(f"{base}/signing-code", token=token)
+    return "code_sent"
+
+
+async def _sign_step(client: ServiceClient, base: str, token: str, form: Any) -> str:
+    body = {"code": _text(form, "code")}
+    await client.post(f"{base}/signature", json=body, token=token)
+    return "signed"
+
+
+STEPS = {
+    "organisme": _employer_step,
+    "etablissement": _school_step,
+    "code": _code_step,
+    "signature": _sign_step,
+}
+
+
 @router.post("/conventions/{convention_id}/{step}", response_class=HTMLResponse)
 async def act(
     request: Request, convention_id: str, step: str, party: PartyDep, form: FormDep
 ) -> Response:
+    """Fills in one's part, asks for a signing code or signs, then shows the page."""
+    if step not in STEPS:
+        return redirect(f"/conventions/{convention_id}")
     client, base = services(request).conventions, f"/conventions/{convention_id}"
     try:
-        if step == "organisme":
-            convention = await client.get(base, token=party.token)
-            body = employer_part(form, _week_days(convention["weeks"]))
-            await client.put(f"{base}/employer-part", json=body, token=party.token)
-        elif step == "etablissement":
-            await client.put(
-                f"{base}/school-part", json=school_part(form), token=party.token
-            )
-        elif step == "code":
-            await client.post(f"{base}/signing-code", token=party.token)
-            return redirect(f"/conventions/{convention_id}", "code_sent")
-        else:
-            body = {"code": _text(form, "code")}
-            await client.post(f"{base}/signature", json=body, token=party.token)
-            return redirect(f"/conventions/{convention_id}", "signed")
+        flash = await STEPS[step](client, base, party.token or "", form)
     except ServiceError as exc:
         return await _page(request, party, convention_id, exc.status, error=exc.message)
-    return redirect(f"/conventions/{convention_id}", "part_saved")
+    return redirect(base, flash)
 
 
 @router.get("/conventions/lien/{token}", response_class=HTMLResponse)
