@@ -24,6 +24,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if HERE in item.path.parents:
             for mark in MARKS:
                 item.add_marker(mark)
+            if "browser" in item.path.name:
+                item.add_marker("browser")
 
 
 @pytest.fixture(scope="session")
