@@ -29,6 +29,7 @@ $(TOOLS)/bin/uv:
 
 install: $(UV)
 	$(UV) sync --frozen
+	bash deploy/local/browser.sh npm
 
 fmt: install
 	$(UV) run ruff format .
@@ -46,7 +47,7 @@ asyncapi: install
 	$(UV) run python -m contracts.asyncapi > contracts/asyncapi.json
 
 test-unit: install
-	$(UV) run pytest -m "not kafka and not postgres and not opensearch and not infra" $(TEST_PATHS)
+	$(UV) run pytest -m "not kafka and not postgres and not opensearch and not infra and not e2e" $(TEST_PATHS)
 
 up:
 	$(INFRA) up
@@ -59,6 +60,7 @@ status:
 
 # Under CI the servers are stopped afterwards, whatever the outcome.
 test: install lint typecheck
+	bash deploy/local/browser.sh chromium
 	$(INFRA) up
 	eval "$$($(INFRA) env)"; status=0; \
 	$(UV) run pytest $(PYTEST_ARGS) $(TEST_PATHS) || status=$$?; \

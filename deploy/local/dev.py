@@ -1,8 +1,9 @@
 """Runs every service of the platform on loopback until Ctrl-C (`make dev`).
 
 The servers (PostgreSQL, Kafka, OpenSearch) are started before by `make up`; this
-starts one uvicorn process per service, waits until each answers /health, prints
-the URLs and stops them all on exit.
+starts one uvicorn process per service, identity first (the others read its public
+keys at start-up), then the web front on port 8000, waits until each answers
+/health, prints the URLs and stops them all on exit.
 """
 
 import contextlib
@@ -24,6 +25,7 @@ SERVICES = {
     "applications": 8004,
     "conventions": 8005,
     "stats": 8006,
+    "web": 8000,
 }
 ROOT = Path(__file__).parents[2]
 LOCAL = Path(os.environ.get("STAGE_LOCAL_DIR", ROOT / ".local"))
@@ -104,31 +106,55 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
+def development_env() -> None:
+    """What the services need to talk to each other on one machine."""
+    web = f"http://127.0.0.1:{os.environ.get('WEB_HTTP_PORT', SERVICES['web'])}"
+    jwks = f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json"
+    os.environ["IDENTITY_JWT_PRIVATE_KEY"] = signing_key()
+    os.environ.setdefault("IDENTITY_PUBLIC_BASE_URL", web)
+    os.environ.setdefault("CONVENTIONS_LINK_BASE", f"{web}/conventions/lien")
+    os.environ.setdefault("SEARCH_JWKS_URL", jwks)
+    os.environ["OFFERS_PARTNER_JWT_SECRET"] = partner_secret()
+
+
+def wait_for(
+    processes: dict[str, subprocess.Popen[bytes]], names: dict[str, int]
+) -> bool:
+    deadline = time.monotonic() + 90
+    waiting = dict(names)
+    while waiting:
+        for name, port in list(waiting.items()):
+            if processes[name].poll() is not None:
+                print(  # noqa: T201
+                    f"{name} s'est arrêté, voir {LOG_DIR / (name + '.log')}",
+                    file=sys.stderr,
+                )
+                return False
+            if healthy(port):
+                page = "/" if name == "web" else "/docs"
+                print(f"{name:<13} http://127.0.0.1:{port}{page}")  # noqa: T201
+                del waiting[name]
+        if time.monotonic() > deadline:
+            print(f"pas de réponse de: {', '.join(waiting)}", file=sys.stderr)  # noqa: T201
+            return False
+        time.sleep(0.3)
+    return True
+
+
 def main() -> int:
     die_with_parent()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ["IDENTITY_JWT_PRIVATE_KEY"] = signing_key()
-    os.environ["OFFERS_PARTNER_JWT_SECRET"] = partner_secret()
+    development_env()
     processes = {"smtp": start_smtp_sink()}
-    processes |= {name: start(name, port) for name, port in SERVICES.items()}
+    first = {"identity": SERVICES["identity"]}
+    others = {k: v for k, v in SERVICES.items() if k != "identity"}
     try:
-        deadline = time.monotonic() + 60
-        waiting = dict(SERVICES)
-        while waiting:
-            for name, port in list(waiting.items()):
-                if processes[name].poll() is not None:
-                    print(  # noqa: T201
-                        f"{name} s'est arrêté, voir {LOG_DIR / (name + '.log')}",
-                        file=sys.stderr,
-                    )
-                    return 1
-                if healthy(port):
-                    print(f"{name:<13} http://127.0.0.1:{port}/docs")  # noqa: T201
-                    del waiting[name]
-            if time.monotonic() > deadline:
-                print(f"pas de réponse de: {', '.join(waiting)}", file=sys.stderr)  # noqa: T201
-                return 1
-            time.sleep(0.3)
+        processes["identity"] = start("identity", first["identity"])
+        if not wait_for(processes, first):
+            return 1
+        processes |= {name: start(name, port) for name, port in others.items()}
+        if not wait_for(processes, others):
+            return 1
         seed_demo()
         print(f"courriels et SMS envoyés: {LOG_DIR / 'smtp.log'}")  # noqa: T201
         print("Plateforme démarrée. Ctrl-C pour arrêter.")  # noqa: T201

@@ -7,6 +7,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from contracts import Topic
+from kit.messaging.naming import physical
 
 
 def new_topics(topics: Iterable[Topic], *, partitions: int) -> list[NewTopic]:
@@ -14,8 +15,9 @@ def new_topics(topics: Iterable[Topic], *, partitions: int) -> list[NewTopic]:
     specs = []
     for topic in topics:
         config = {"cleanup.policy": "compact"} if topic.compacted else {}
-        specs.append(NewTopic(topic.name, partitions, 1, topic_configs=config))
-        specs.append(NewTopic(topic.dead_letter, 1, 1))
+        name = physical(topic.name)
+        specs.append(NewTopic(name, partitions, 1, topic_configs=config))
+        specs.append(NewTopic(physical(topic.dead_letter), 1, 1))
     return specs
 
 

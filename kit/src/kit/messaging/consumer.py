@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import EventBase, Topic
 from kit.logging import bind_correlation_id
 from kit.messaging.inbox import claim
+from kit.messaging.naming import physical
 from kit.messaging.publisher import Publisher, Record
 
 log = structlog.get_logger(__name__)
@@ -176,7 +177,7 @@ class EventConsumer:
 
         consume.__doc__ = f"{self.name}: applies the events of {self.topic.name}."
         broker.subscriber(
-            self.topic.name,
+            physical(self.topic.name),
             group_id=self.name,
             auto_offset_reset=self.start_from,
             ack_policy=AckPolicy.NACK_ON_ERROR,

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 
+from kit.messaging.naming import physical
+
 
 @dataclass(frozen=True)
 class Record:
@@ -45,7 +47,7 @@ class KafkaPublisher:
     async def send_all(self, records: Sequence[Record]) -> None:
         futures = [
             await self._producer.send(
-                record.topic,
+                physical(record.topic),
                 value=record.value,
                 key=record.key.encode(),
                 headers=list(record.headers),

@@ -161,6 +161,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@router.get("/conventions")
+async def mine(principal: PrincipalDep, repo: RepoDep) -> list[ConventionOut]:
+    """Les conventions de l'élève, de l'équipe employeur ou de l'établissement."""
+    column, value = handlers.listing_key(principal)
+    return [_out(await repo.get(i)) for i in await repo.ids_where(column, value)]
+
+
 @router.get("/conventions/{convention_id}")
 async def read(
     convention_id: uuid.UUID, principal: PrincipalDep, repo: RepoDep

@@ -183,6 +183,17 @@ class Conventions:
         )
         return await self.session.scalar(query)
 
+    async def ids_where(self, column: str, value: object) -> list[uuid.UUID]:
+        """Ids of the conventions whose `column` (pupil_id, team_id, school_uai)
+        equals `value`, newest first: the lists of each party's pages."""
+        query = (
+            select(conventions_table.c.id)
+            .where(conventions_table.c[column] == value)
+            .order_by(conventions_table.c.updated_at.desc())
+            .limit(200)
+        )
+        return list(await self.session.scalars(query))
+
     async def facts(self, convention_id: uuid.UUID) -> ApplicationFacts:
         query = select(conventions_table.c.facts).where(
             conventions_table.c.id == convention_id

@@ -105,6 +105,17 @@ async def _create(
     return convention if created else None
 
 
+def listing_key(principal: Principal) -> tuple[str, object]:
+    """Which conventions a caller lists: the same parties as `check_party`."""
+    if principal.role is Role.PUPIL:
+        return "pupil_id", principal.user_id
+    if principal.role in SCHOOL_STAFF_ROLES and principal.school_uai:
+        return "school_uai", principal.school_uai
+    if principal.role is Role.EMPLOYER:
+        return "team_id", principal.team_id or principal.user_id
+    raise errors.NotAParty()
+
+
 async def check_party(
     repo: Conventions, convention: Convention, principal: Principal
 ) -> None:

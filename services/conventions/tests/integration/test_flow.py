@@ -269,6 +269,18 @@ async def test_a_convention_from_confirmation_to_every_signature(
     assert prefill["tutor_email"] == "tuteur@boulangerie-martin.fr"
     assert prefill["hours"] == "du lundi au vendredi 09:00–16:30"
     assert prefill["school_name"] == "Collège Les Gayeulles (Rennes)"
+
+    def ids(listed: httpx.Response) -> list[str]:
+        return [c["id"] for c in listed.json()]
+
+    assert ids(await service.client.get("/conventions", headers=pupil)) == [
+        str(convention_id)
+    ]
+    # The school and the team may have others (a shared broker replays old runs).
+    for party in (employer, head):
+        listed = await service.client.get("/conventions", headers=party)
+        assert str(convention_id) in ids(listed)
+    assert ids(await service.client.get("/conventions", headers=stranger)) == []
     early = await service.client.post(f"{base}/signing-code", headers=pupil)
     assert (early.status_code, early.json()["error"]["code"]) == (409, "wrong_step")
     wrong_order = await service.client.put(

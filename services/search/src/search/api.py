@@ -19,10 +19,16 @@ from search.handlers import (
     SearchRequest,
     build_query,
     complete_keyword,
+    offer_detail,
     search_offers,
 )
 from search.pupils import PupilContext, PupilContextProvider
-from search.schemas import KeywordSuggestion, PlaceSuggestion, SearchPage
+from search.schemas import (
+    KeywordSuggestion,
+    OfferDetail,
+    PlaceSuggestion,
+    SearchPage,
+)
 
 router = APIRouter(tags=["recherche"])
 _bearer = HTTPBearer(auto_error=False)
@@ -136,6 +142,19 @@ async def autocomplete_place(
 ) -> list[PlaceSuggestion]:
     """Propose des communes (nom ou code postal) au fil de la frappe."""
     return [PlaceSuggestion(**vars(p)) for p in places.complete(q)]
+
+
+@router.get(
+    "/offers/{offer_id}",
+    response_model=OfferDetail,
+    responses={
+        404: {"description": "Offre inconnue ou retirée"},
+        503: ERROR_RESPONSES[503],
+    },
+)
+async def read_offer(offer_id: str, index: IndexDep) -> OfferDetail:
+    """Une offre visible, pour sa page publique."""
+    return await offer_detail(offer_id, index)
 
 
 def install(app: FastAPI) -> None:

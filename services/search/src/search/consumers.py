@@ -12,6 +12,7 @@ from faststream.middlewares import AckPolicy
 
 from contracts.topics import APPLICATIONS, IDENTITY_SCHOOLS, OFFERS, Topic
 from kit.messaging.consumer import Delivery, EventConsumer
+from kit.messaging.naming import physical
 from kit.messaging.publisher import Publisher
 from search.indexer import BulkIndexer, OfferIndexHandler
 from search.pupils import PupilEventHandler, PupilModel
@@ -88,7 +89,7 @@ def subscribe_in_batches(
 
     consume.__doc__ = f"{consumer.name}: applique {consumer.topic.name}."
     broker.subscriber(
-        consumer.topic.name,
+        physical(consumer.topic.name),
         batch=True,
         max_records=max_records,
         group_id=consumer.name,

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from search.domain.errors import InvalidSearch
+from search.domain.errors import InvalidSearch, OfferNotFound
 from search.domain.places import Gazetteer
 from search.domain.query import (
     DEFAULT_RADIUS_KM,
@@ -23,6 +23,7 @@ from search.pupils import PupilContext
 from search.schemas import (
     AppliedCriteria,
     KeywordSuggestion,
+    OfferDetail,
     OfferHit,
     SearchPage,
     SectorFacet,
@@ -187,3 +188,18 @@ async def complete_keyword(
     return [
         KeywordSuggestion(text=h["_source"]["title"]) for h in reply["hits"]["hits"]
     ]
+
+
+async def offer_detail(offer_id: str, index: OfferIndex) -> OfferDetail:
+    """A visible offer by id; a hidden, removed or unknown one is not found."""
+    filters = [{"term": {"offer_id": offer_id}}, {"term": {"visible": True}}]
+    body = {"size": 1, "query": {"bool": {"filter": filters}}}
+    hits = (await index.search(body))["hits"]["hits"]
+    if not hits:
+        raise OfferNotFound()
+    source = hits[0]["_source"]
+    return OfferDetail(
+        **{k: v for k, v in source.items() if k in OfferDetail.model_fields},
+        lat=source["location"]["lat"],
+        lon=source["location"]["lon"],
+    )

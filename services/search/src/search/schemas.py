@@ -33,6 +33,14 @@ class OfferHit(BaseModel):
     )
 
 
+class OfferDetail(OfferHit):
+    """One visible offer, for its public page."""
+
+    description: str
+    seats: int
+    school_year: int
+
+
 class SectorFacet(BaseModel):
     sector_id: str
     sector_name: str

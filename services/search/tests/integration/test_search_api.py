@@ -135,6 +135,20 @@ async def test_a_visitor_sees_only_open_public_offers(api: AsyncClient) -> None:
     assert sorted(names(page)) == ["bakery", "bank", "hospital", "rennes"]
 
 
+async def test_a_visible_offer_reads_by_id_and_a_hidden_one_does_not(
+    api: AsyncClient,
+) -> None:
+    page = await search(api)
+    hit = page["results"][0]
+    detail = await api.get(f"/offers/{hit['offer_id']}")
+    assert detail.status_code == 200
+    assert detail.json()["title"] == hit["title"]
+    assert "description" in detail.json()
+    missing = await api.get(f"/offers/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "offer_not_found"
+
+
 async def test_results_around_a_city_come_nearest_first(api: AsyncClient) -> None:
     page = await search(api, place="Saint-Malo", radius_km=30)
 

@@ -28,3 +28,11 @@ class SearchUnavailable(SearchError):
             "La recherche d'offres est momentanément indisponible. "
             "Réessayez dans quelques instants."
         )
+
+
+class OfferNotFound(SearchError):
+    code = "offer_not_found"
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__("Cette offre n'existe pas ou n'est plus proposée.")

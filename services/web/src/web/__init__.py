@@ -1,0 +1,1 @@
+"""The web front of the platform: server-rendered DSFR pages over the services' APIs."""
