@@ -3,7 +3,7 @@ of an offer (unpublish, publish, duplicate, renew), refusals in French."""
 
 import re
 
-from web.journey import PASSWORD, UUID, World, accept_invitation, first
+from web.journey import PASSWORD, UUID, World, accept_invitation, eventually, first
 from web.testing import WebUser
 
 
@@ -78,3 +78,24 @@ def test_the_referent_downloads_the_indicators(world: World) -> None:
     xlsx = world.referent.get("/referent/exports/offers.xlsx")
     assert xlsx.content.startswith(b"PK")
     assert world.employer.get("/referent").status_code == 403
+
+
+def test_the_referent_sees_eligible_schools_and_exports_the_unregistered(
+    world: World,
+) -> None:
+    # The directory's 6,900 `school.listed` events reach stats one by one: wait
+    # for the first ones of the referent's department, not for all of them.
+    def eligible_table() -> str | None:
+        page = world.referent.page("/referent")
+        return page if 'id="eligibles"' in page else None
+
+    def unregistered() -> list[str] | None:
+        export = world.referent.get("/referent/exports/schools.csv", registered="false")
+        assert export.status_code == 200
+        header, *rows = export.text.lstrip("\ufeff").splitlines()
+        assert header.startswith("UAI;")
+        return rows or None
+
+    assert "non inscrits" in eventually(eligible_table, seconds=120)
+    rows = eventually(unregistered, seconds=120)
+    assert all(row.split(";")[0] != world.school.uai for row in rows)

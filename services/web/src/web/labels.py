@@ -32,6 +32,15 @@ STATUSES = {
     "confirmed": "stage confirmé",
 }
 
+SCHOOL_KINDS = {
+    "rep": "collèges REP",
+    "rep_plus": "collèges REP+",
+    "qpv": "collèges accueillant des élèves de QPV",
+    "qpv_proche": "collèges proches d'un QPV",
+    "lycee": "lycées",
+    "inconnu": "non renseigné",
+}
+
 ROLES = {
     "pupil": "élève",
     "school_head": "chef d'établissement",

@@ -20,7 +20,7 @@ REFERENT_ROLES = (
     Role.ADMIN,
 )
 ReferentDep = Annotated[Visitor, Depends(require(*REFERENT_ROLES))]
-EXPORTS = {"offers", "indicators"}
+EXPORTS = {"offers", "indicators", "schools"}
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -31,7 +31,11 @@ MEDIA = {
 async def dashboard(request: Request, referent: ReferentDep) -> Response:
     stats = services(request).stats
     figures = await stats.get("/indicators", token=referent.token)
-    schools = await stats.get("/schools", token=referent.token)
+    # Registered ones only: the eligible ones are thousands, counted above and
+    # listed in full by the schools export.
+    schools = await stats.get(
+        "/schools", token=referent.token, params={"registered": "true"}
+    )
     return render(
         request,
         "referent.html",
@@ -40,6 +44,7 @@ async def dashboard(request: Request, referent: ReferentDep) -> Response:
         charts=charts(figures),
         schools=schools,
         genders=labels.GENDERS,
+        kinds=labels.SCHOOL_KINDS,
     )
 
 
@@ -50,7 +55,10 @@ async def export(
     if name not in EXPORTS or fmt not in MEDIA:
         return Response(status_code=404)
     answer = await services(request).stats.send(
-        "GET", f"/exports/{name}.{fmt}", token=referent.token
+        "GET",
+        f"/exports/{name}.{fmt}",
+        token=referent.token,
+        params=dict(request.query_params),
     )
     disposition = answer.headers.get("content-disposition", "attachment")
     return Response(
