@@ -99,3 +99,11 @@ def test_the_referent_sees_eligible_schools_and_exports_the_unregistered(
     assert "non inscrits" in eventually(eligible_table, seconds=120)
     rows = eventually(unregistered, seconds=120)
     assert all(row.split(";")[0] != world.school.uai for row in rows)
+
+
+def test_the_admin_finds_a_school_and_sees_the_feeds(world: World) -> None:
+    page = world.admin.page("/admin", q=world.school.city)
+    row = first(rf"<tr><th scope=\"row\">{world.school.uai}</th>(.*?)</tr>", page)
+    assert row.endswith("<td>oui</td>")  # the journey's head registered it
+    assert 'id="flux"' in page
+    assert world.referent.get("/admin").status_code == 403

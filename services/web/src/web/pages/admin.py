@@ -25,8 +25,25 @@ def _text(form: Any, name: str) -> str | None:
 
 
 @router.get("/admin", response_class=HTMLResponse)
-async def admin_page(request: Request, admin: AdminDep) -> Response:
-    return render(request, "admin.html", title="Administration", roles=REFERENT_ROLES)
+async def admin_page(request: Request, admin: AdminDep, q: str = "") -> Response:
+    """Invitations, the feeds' last runs, and the schools directory by name."""
+    clients = services(request)
+    runs = await clients.offers.get("/admin/feeds/runs", token=admin.token)
+    query = q.strip()
+    schools = (
+        await clients.identity.get("/schools", params={"q": query})
+        if len(query) >= 2
+        else None
+    )
+    return render(
+        request,
+        "admin.html",
+        title="Administration",
+        roles=REFERENT_ROLES,
+        runs=runs,
+        schools=schools,
+        q=query,
+    )
 
 
 @router.post("/admin/{what}", response_class=HTMLResponse)
