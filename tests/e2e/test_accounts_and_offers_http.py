@@ -107,3 +107,14 @@ def test_the_admin_finds_a_school_and_sees_the_feeds(world: World) -> None:
     assert row.endswith("<td>oui</td>")  # the journey's head registered it
     assert 'id="flux"' in page
     assert world.referent.get("/admin").status_code == 403
+
+
+def test_the_admin_finds_the_head_account(world: World) -> None:
+    fragment = world.head_email.split("@")[0]
+    page = world.admin.page("/admin", compte=fragment)
+    email = re.escape(world.head_email)
+    row = first(rf"<tr><th scope=\"row\">{email}</th>(.*?)</tr>", page)
+    assert world.school.uai in row
+    assert "actif" in row
+    nobody = world.admin.page("/admin", compte="personne-ici-xyz")
+    assert "Aucun compte ne correspond" in nobody

@@ -23,7 +23,7 @@ from contracts.examples import offer_published, offer_snapshot
 from contracts.offers.v1 import OFFER_EVENTS, OfferPublished
 from kit.http import create_app
 from kit.logging import current_correlation_id
-from kit.messaging.admin import ensure_topics
+from kit.messaging.admin import ensure_topics, partitions_of
 from kit.messaging.consumer import Delivery, EventConsumer, Outcome
 from kit.messaging.outbox import OutboxRelay, add_events
 from kit.messaging.publisher import KafkaPublisher
@@ -204,3 +204,19 @@ async def test_outbox_to_inbox_applies_once_and_dead_letters_poison(
     assert letter["dlq_attempts"] == str(ATTEMPTS).encode()
     assert b"toujours" in letter["dlq_reason"]
     assert pipeline.topic.parse(letter["value"]).aggregate_id == poison_id
+
+
+async def test_the_broker_tells_how_many_partitions_each_topic_has(
+    kafka_bootstrap_servers: str,
+) -> None:
+    topic = Topic(
+        name=f"test.partitions.{uuid.uuid4().hex[:8]}",
+        aggregate="offer",
+        description="Offer events of one test run.",
+        events=OFFER_EVENTS,
+    )
+    await ensure_topics(kafka_bootstrap_servers, [topic], partitions=2)
+    counts = await partitions_of(
+        kafka_bootstrap_servers, [topic.name, topic.dead_letter, "test.absent.x"]
+    )
+    assert counts == {topic.name: 2, topic.dead_letter: 1}

@@ -40,3 +40,19 @@ async def ensure_topics(
                 await admin.create_topics(missing)
     finally:
         await admin.close()
+
+
+async def partitions_of(bootstrap_servers: str, names: Iterable[str]) -> dict[str, int]:
+    """How many partitions each existing topic has, as the broker says (a topic
+    made by auto-creation may have fewer than `ensure_topics` would have made)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(names))
+    finally:
+        await admin.close()
+    return {
+        item["topic"]: len(item["partitions"])
+        for item in described
+        if item["error_code"] == 0
+    }

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from identity.api_deps import ERROR_RESPONSES, ContextDep, UowDep
-from identity.db import School
+from identity.db import School, User
 from identity.handlers import (
     accounts,
     joining,
@@ -351,6 +351,33 @@ async def anonymise(
     """Efface les données personnelles d'un compte (RGPD)."""
     async with uow:
         await pupils.anonymise(user_id, who, uow, ctx)
+
+
+@router.get("/users", tags=["administration"])
+async def search_users(
+    who: PrincipalDep,
+    uow: UowDep,
+    q: Annotated[str, Query(min_length=2, max_length=100)],
+) -> list[dict[str, Any]]:
+    """Comptes dont l'adresse, le téléphone ou le nom contient `q` (administrateurs)."""
+    async with uow:
+        return [_account(user) for user in await referents.search_users(q, who, uow)]
+
+
+def _account(user: User) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "role": user.role,
+        "email": user.email,
+        "phone": user.phone,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "school_uai": user.school_uai,
+        "department_code": user.department_code,
+        "activated": user.activated_at is not None,
+        "anonymised": user.anonymised_at is not None,
+        "created_at": user.created_at.isoformat(),
+    }
 
 
 @router.post("/referents", status_code=201, tags=["référents"])

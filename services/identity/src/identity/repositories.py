@@ -94,6 +94,18 @@ class Users:
     async def phone_taken(self, phone: str) -> bool:
         return await self._exists(User.phone == phone)
 
+    async def search(self, text: str, *, limit: int = 50) -> list[User]:
+        """Accounts whose email, phone or name contains `text`, newest first."""
+        pattern = f"%{text.lower()}%"
+        columns = (User.email, User.phone, User.first_name, User.last_name)
+        statement = (
+            select(User)
+            .where(or_(*(func.lower(column).like(pattern) for column in columns)))
+            .order_by(User.created_at.desc())
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))
+
     async def _exists(self, clause: ColumnElement[bool]) -> bool:
         found = await self.session.scalar(select(User.id).where(clause).limit(1))
         return found is not None

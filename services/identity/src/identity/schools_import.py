@@ -1,5 +1,8 @@
 """Imports the schools of the shared data: `python -m identity.schools_import [DIR]`.
 
+`--departments 93,94` keeps the schools of those departments only (a demo or a
+test that needs one territory, not the 6,900 events of the whole directory).
+
 Re-runnable: rows are upserted by UAI and only changed rows are rewritten; the
 onboarding state of a school (head, weeks, perimeter) is never touched. Each created or
 changed school leaves a `school.listed` event through the outbox, in the same
@@ -138,9 +141,14 @@ async def upsert_schools(
     return counts
 
 
-async def import_schools(session: AsyncSession, data_dir: Path) -> ImportReport:
-    """Reads the four files and upserts every school, in the caller's transaction."""
+async def import_schools(
+    session: AsyncSession, data_dir: Path, departments: frozenset[str] = frozenset()
+) -> ImportReport:
+    """Reads the four files and upserts every school (of `departments` when given),
+    in the caller's transaction."""
     records, sources = read_all(data_dir)
+    if departments:
+        records = [r for r in records if r.department_code in departments]
     counts = await upsert_schools(session, records)
     return ImportReport(
         rows=dict(sources.rows),
@@ -153,7 +161,7 @@ async def import_schools(session: AsyncSession, data_dir: Path) -> ImportReport:
     )
 
 
-async def _main(data_dir: Path) -> ImportReport:
+async def _main(data_dir: Path, departments: frozenset[str]) -> ImportReport:
     from identity.settings import DatabaseSettings
     from kit.db import make_engine, make_session_factory
     from kit.migrations import upgrade
@@ -163,7 +171,7 @@ async def _main(data_dir: Path) -> ImportReport:
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         async with make_session_factory(engine)() as session, session.begin():
-            return await import_schools(session, data_dir)
+            return await import_schools(session, data_dir, departments)
     finally:
         await engine.dispose()
 
@@ -173,8 +181,14 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description="Importe les établissements.")
     parser.add_argument("data_dir", nargs="?", type=Path, default=shared_data_dir())
+    parser.add_argument(
+        "--departments",
+        default="",
+        help="codes de départements séparés par des virgules (par défaut : tous)",
+    )
     args = parser.parse_args(argv)
-    report = asyncio.run(_main(args.data_dir))
+    departments = frozenset(c.strip() for c in args.departments.split(",") if c.strip())
+    report = asyncio.run(_main(args.data_dir, departments))
     sys.stdout.write(report.render() + "\n")
 
 

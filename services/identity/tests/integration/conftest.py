@@ -19,7 +19,7 @@ from identity.settings import Settings
 from identity.signing import generate_pem
 from identity.testing import EventTail
 from kit.db import make_engine, make_session_factory
-from kit.messaging.admin import ensure_topics
+from kit.messaging.admin import ensure_topics, partitions_of
 from kit.migrations import upgrade
 from kit.testing.mail import Mailbox, running_mailbox
 
@@ -107,10 +107,13 @@ async def events(
         client_id=f"identity-test-{uuid.uuid4().hex[:6]}",
     )
     await consumer.start()
+    counts = await partitions_of(
+        kafka_bootstrap_servers, [topic.name for topic in IDENTITY_TOPICS]
+    )
     partitions = [
-        TopicPartition(topic.name, number)
-        for topic in IDENTITY_TOPICS
-        for number in (consumer.partitions_for_topic(topic.name) or {0, 1, 2})
+        TopicPartition(name, number)
+        for name, count in counts.items()
+        for number in range(count)
     ]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)

@@ -56,6 +56,14 @@ async def test_admin_invites_an_academy_referent(
     anonymous = await client.post("/referents", json=body)
     assert anonymous.status_code == 401
 
+    found = await client.get("/users", params={"q": referent_email[:12]}, headers=admin)
+    assert [(u["email"], u["role"], u["activated"]) for u in found.json()] == [
+        (referent_email, "referent_academy", True)
+    ]
+    assert "password_hash" not in found.json()[0]
+    peek = await client.get("/users", params={"q": "admin"}, headers=referent)
+    assert (peek.status_code, peek.json()["error"]["code"]) == (403, "forbidden")
+
 
 async def test_operator_api_key_is_verified_like_any_access_token(
     app: FastAPI, client: httpx.AsyncClient, mailbox: Mailbox

@@ -57,6 +57,25 @@ async def test_full_import_is_rerunnable_and_searchable(
     assert (third.created, third.updated, third.listed) == (0, 0, 0)
 
 
+async def test_one_territory_imports_its_schools_only(
+    empty_db: async_sessionmaker[AsyncSession],
+) -> None:
+    sessions = empty_db
+    async with sessions() as session, session.begin():
+        report = await import_schools(
+            session, shared_data_dir(), departments=frozenset({"93", "2A"})
+        )
+        found = await session.execute(
+            select(School.department_code, func.count()).group_by(
+                School.department_code
+            )
+        )
+        per_department: dict[str, int] = dict(found.all())
+    assert set(per_department) == {"93", "2A"}
+    assert report.created == sum(per_department.values()) == report.listed
+    assert per_department["93"] > per_department["2A"] > 0
+
+
 async def listed_events(
     sessions: async_sessionmaker[AsyncSession],
 ) -> list[SchoolListed]:

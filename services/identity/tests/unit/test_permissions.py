@@ -83,6 +83,7 @@ EXPECTED: dict[tuple[Role, Action], Scope] = {
     (Role.ADMIN, Action.USER_ANONYMISE): Scope.NATIONAL,
     (Role.ADMIN, Action.REFERENT_INVITE): Scope.NATIONAL,
     (Role.ADMIN, Action.OPERATOR_INVITE): Scope.NATIONAL,
+    (Role.ADMIN, Action.USER_SEARCH): Scope.NATIONAL,
     (Role.OPERATOR, Action.OPERATOR_ISSUE_API_KEY): Scope.OWN_OPERATOR,
 }
 CELLS = [

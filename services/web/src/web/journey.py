@@ -16,7 +16,7 @@ import asyncpg
 
 from kit.testing.mail import Mailbox
 from web.pages.employer import coming_weeks
-from web.testing import Platform, WebUser
+from web.testing import E2E_DEPARTMENT, Platform, WebUser
 
 PASSWORD = "Stage-Observation-2027!"  # noqa: S105 (accounts of a test run)
 T = TypeVar("T")
@@ -76,7 +76,8 @@ def pick_school(platform: Platform) -> School:
             row = await connection.fetchrow(
                 "SELECT uai, academy_domain, city, postal_code, department_code "
                 "FROM schools WHERE kind = 'rep' AND postal_code IS NOT NULL "
-                "AND department_code = '93' ORDER BY uai LIMIT 1"
+                "AND department_code = $1 ORDER BY uai LIMIT 1",
+                E2E_DEPARTMENT,
             )
         finally:
             await connection.close()

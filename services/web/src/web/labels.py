@@ -104,6 +104,16 @@ def week_label(week: str) -> str:
     return f"semaine du {monday.day} {MONTHS[monday.month - 1]} {monday.year}"
 
 
+def date_label(moment: str | None) -> str:
+    """`2026-11-24T20:53:19Z` → `24/11/2026`; nothing known → `-`."""
+    if not moment:
+        return "-"
+    try:
+        return dt.date.fromisoformat(moment[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return moment
+
+
 def status_label(code: str) -> str:
     return STATUSES.get(code, code)
 

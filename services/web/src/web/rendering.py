@@ -14,6 +14,7 @@ from web.session import FLASH_COOKIE, csrf_token
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals["labels"] = labels
 TEMPLATES.env.filters["week"] = labels.week_label
+TEMPLATES.env.filters["date"] = labels.date_label
 TEMPLATES.env.filters["status"] = labels.status_label
 TEMPLATES.env.filters["role"] = labels.role_label
 

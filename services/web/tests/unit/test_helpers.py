@@ -5,7 +5,7 @@ import pytest
 
 from web.clients import _error_of
 from web.geo import plot
-from web.labels import week_label
+from web.labels import date_label, week_label
 from web.pages.account import _safe_next
 from web.pages.employer import coming_weeks, offer_body
 
@@ -29,6 +29,12 @@ def test_a_validation_error_names_the_fields_in_french() -> None:
 def test_weeks_read_in_french() -> None:
     assert week_label("2027-W03") == "semaine du 18 janvier 2027"
     assert week_label("n'importe quoi") == "n'importe quoi"
+
+
+def test_dates_read_day_first() -> None:
+    assert date_label("2026-11-24T20:53:19.104349Z") == "24/11/2026"
+    assert date_label(None) == "-"
+    assert date_label("bientôt") == "bientôt"
 
 
 def test_coming_weeks_start_next_week() -> None:

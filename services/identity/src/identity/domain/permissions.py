@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     REFERENT_INVITE = "referent.invite"
     OPERATOR_INVITE = "operator.invite"
     OPERATOR_ISSUE_API_KEY = "operator.issue_api_key"
+    USER_SEARCH = "user.search"
 
 
 class Scope(enum.StrEnum):
@@ -92,6 +93,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
         _A.USER_ANONYMISE: _S.NATIONAL,
         _A.REFERENT_INVITE: _S.NATIONAL,
         _A.OPERATOR_INVITE: _S.NATIONAL,
+        _A.USER_SEARCH: _S.NATIONAL,
     },
 }
 

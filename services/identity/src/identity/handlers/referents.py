@@ -82,3 +82,9 @@ async def invite_admin(email: str, uow: UnitOfWork, ctx: Context) -> uuid.UUID:
     """First admin of a deployment: run from the command line, never over HTTP."""
     user = User(id=uuid.uuid4(), role=Role.ADMIN.value, email=normalise_email(email))
     return await invite_user(uow, ctx, user, "Votre accès administrateur")
+
+
+async def search_users(text: str, who: Principal, uow: UnitOfWork) -> list[User]:
+    """Admins find accounts by email, phone or name (support, RGPD requests)."""
+    require(who, Action.USER_SEARCH, Resource())
+    return await uow.users.search(text.strip())

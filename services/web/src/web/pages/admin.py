@@ -25,14 +25,21 @@ def _text(form: Any, name: str) -> str | None:
 
 
 @router.get("/admin", response_class=HTMLResponse)
-async def admin_page(request: Request, admin: AdminDep, q: str = "") -> Response:
-    """Invitations, the feeds' last runs, and the schools directory by name."""
+async def admin_page(
+    request: Request, admin: AdminDep, q: str = "", compte: str = ""
+) -> Response:
+    """Invitations, the feeds' last runs, the schools directory and the accounts."""
     clients = services(request)
     runs = await clients.offers.get("/admin/feeds/runs", token=admin.token)
-    query = q.strip()
+    query, account = q.strip(), compte.strip()
     schools = (
         await clients.identity.get("/schools", params={"q": query})
         if len(query) >= 2
+        else None
+    )
+    accounts = (
+        await clients.identity.get("/users", params={"q": account}, token=admin.token)
+        if len(account) >= 2
         else None
     )
     return render(
@@ -43,6 +50,8 @@ async def admin_page(request: Request, admin: AdminDep, q: str = "") -> Response
         runs=runs,
         schools=schools,
         q=query,
+        accounts=accounts,
+        compte=account,
     )
 
 
