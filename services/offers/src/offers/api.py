@@ -192,9 +192,10 @@ async def renew(
     return OfferView.of(offer)
 
 
-@router.get("/sectors", summary="Secteurs d'activité ONISEP")
+@router.get("/sectors", summary="Secteurs d'activité")
 async def list_sectors() -> list[SectorView]:
-    """Les secteurs d'activité, avec leur identifiant ONISEP."""
+    """Les secteurs d'activité : la nomenclature ONISEP, puis les secteurs que les
+    offres réelles emploient en plus (fonction publique, santé…)."""
     return [SectorView(id=s.number, sector_uuid=s.id, name=s.name) for s in sectors()]
 
 

@@ -235,7 +235,7 @@ def build_router(version: int, auth: Callable[..., Awaitable[Operator]]) -> APIR
 
     @router.get("/sectors", summary="Secteurs d'activité")
     async def list_sectors(_: OperatorDep) -> list[dict[str, Any]]:
-        """Les secteurs économiques (ONISEP)."""
+        """Les secteurs économiques (ONISEP, puis ceux ajoutés par la plateforme)."""
 
         return [
             {"id": s.number, "sector_uuid": str(s.id), "name": s.name}

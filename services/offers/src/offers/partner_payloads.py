@@ -105,7 +105,7 @@ def _sector(value: SectorField) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise InvalidOffer(
-            "sector_unknown", f"Secteur « {value} » hors nomenclature ONISEP."
+            "sector_unknown", f"Secteur « {value} » absent de la liste des secteurs."
         ) from exc
 
 
