@@ -14,7 +14,9 @@ from contracts.envelope import EventBase, Frozen, event_type_field
 
 OfferStatus = Literal["draft", "published", "unpublished", "needs_update", "removed"]
 GroupKind = Literal["individual", "collective"]
-LocationPrecision = Literal["given", "city", "postal_code", "nearby_postal_code"]
+LocationPrecision = Literal[
+    "given", "city", "postal_code", "nearby_postal_code", "intercommunality"
+]
 Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 
 
@@ -42,7 +44,8 @@ class OfferAddress(Frozen):
         default="given",
         description=(
             "How the coordinates were found: given by the host, or placed offline "
-            "from the city, the postal code or a neighbouring postal code."
+            "from the city, the postal code, a neighbouring postal code, or the "
+            "centre of the known places of the commune's intercommunality."
         ),
         examples=["city"],
     )

@@ -91,7 +91,8 @@ class TestGeocoder:
             Place("35400", "Saint-Malo", 48.65, -2.0),
             Place("35400", "Saint-Malo", 48.63, -2.02),
             Place("75015", "Paris", 48.84, 2.29),
-        ]
+        ],
+        areas={"35430": GeoPoint(lat=48.6, lon=-1.95)},
     )
 
     def test_given_coordinates_win(self) -> None:
@@ -114,6 +115,13 @@ class TestGeocoder:
             "postal_code",
             "nearby_postal_code",
         )
+
+    def test_a_code_without_school_takes_its_intercommunality(self) -> None:
+        placement = self.geocoder.place(
+            postal_code="35430", city="Saint-Jouan-des-Guérets", location=None
+        )
+        assert placement.precision == "intercommunality"
+        assert (placement.department_code, placement.location.lat) == ("35", 48.6)
 
     def test_unknown_place_is_refused_with_a_reason(self) -> None:
         with pytest.raises(InvalidOffer) as error:

@@ -7,7 +7,7 @@ codes, cities and coordinates); `offers.geodata` derives them once.
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from contracts.common import GeoPoint
@@ -59,9 +59,13 @@ def _centre(places: list[Place]) -> GeoPoint:
 
 
 class Geocoder:
-    """Finds a point for a postal code, else for a city of the same department."""
+    """Finds a point for a city or a postal code of the schools' places, else for a
+    neighbouring code, else the centre of the intercommunality (`areas`)."""
 
-    def __init__(self, places: Iterable[Place]) -> None:
+    def __init__(
+        self, places: Iterable[Place], areas: Mapping[str, GeoPoint] | None = None
+    ) -> None:
+        self._areas = dict(areas or {})
         by_code: dict[str, list[Place]] = {}
         by_city: dict[tuple[str, str], list[Place]] = {}
         for place in places:
@@ -121,6 +125,9 @@ class Geocoder:
         near = self._nearby_code(postal_code, department)
         if near is not None:
             return Placement(department, self._by_code[near], "nearby_postal_code")
+        area = self._areas.get(postal_code)
+        if area is not None:
+            return Placement(department, area, "intercommunality")
         raise InvalidOffer(
             "address_not_placed",
             f"Adresse introuvable: ni le code postal {postal_code} ni la commune "
