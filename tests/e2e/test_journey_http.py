@@ -33,6 +33,11 @@ def walk(world: World, pupil: WebUser, email: str) -> None:
     pupil.login(email, PASSWORD)
     offer_id = search_and_apply(world, pupil)
     application_id = accept(world, offer_id)
+    # Identity writes to the pupil: the employer's yes calls for a confirmation.
+    eventually(
+        lambda: any("Confirmez ce stage" in b for b in world.mailbox.bodies_to(email)),
+        seconds=60,
+    )
     pupil.submit(f"/eleve/candidatures/{application_id}/approve", {})
     assert "confirmée" in pupil.page("/eleve/candidatures")
     listing = page_with(pupil, "/conventions/", "/conventions", seconds=120)

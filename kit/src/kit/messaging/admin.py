@@ -43,8 +43,9 @@ async def ensure_topics(
 
 
 async def partitions_of(bootstrap_servers: str, names: Iterable[str]) -> dict[str, int]:
-    """How many partitions each existing topic has, as the broker says (a topic
-    made by auto-creation may have fewer than `ensure_topics` would have made)."""
+    """How many partitions each topic has, as the broker says (a topic made by
+    auto-creation may have fewer than `ensure_topics` would have made). Ask after
+    `ensure_topics`: a broker that auto-creates topics may create a missing one."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:

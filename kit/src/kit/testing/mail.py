@@ -45,6 +45,15 @@ class Mailbox:
         assert isinstance(payload, bytes)
         return payload.decode()
 
+    def bodies_to(self, address: str) -> list[str]:
+        """Every message to `address`, oldest first (other services write too)."""
+        bodies = []
+        for rcpt, message in self.messages:
+            payload = message.get_payload(decode=True)
+            if rcpt == address and isinstance(payload, bytes):
+                bodies.append(payload.decode())
+        return bodies
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

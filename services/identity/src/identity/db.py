@@ -20,10 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kit.db import make_metadata
+from kit.mail_outbox import mail_outbox_table
+from kit.messaging.inbox import inbox_table
 from kit.messaging.outbox import outbox_table
 
 metadata = make_metadata()
 OUTBOX = outbox_table(metadata)
+# Application events applied once each, and the messages they stage for pupils.
+INBOX = inbox_table(metadata)
+MAIL_OUTBOX = mail_outbox_table(metadata)
 
 
 class Base(DeclarativeBase):

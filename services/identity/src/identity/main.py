@@ -1,8 +1,7 @@
 """Wiring of the Identité service: `uvicorn identity.main:app`."""
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,21 +9,21 @@ import structlog
 from fastapi import FastAPI
 
 from contracts import TOPICS
+from contracts.topics import APPLICATIONS
 from identity.api import router
 from identity.api_deps import identity_error_handler
-from identity.db import OUTBOX
+from identity.db import INBOX, MAIL_OUTBOX, OUTBOX
 from identity.domain.credentials import Passwords
 from identity.domain.errors import IdentityError
 from identity.handlers.context import Context
+from identity.pupil_notices import notify_pupil
 from identity.settings import Settings, get_settings
 from identity.signing import Signer
 from kit.auth import TokenVerifier
-from kit.db import make_engine, make_session_factory
 from kit.http import create_app
 from kit.logging import configure_logging
-from kit.messaging.admin import ensure_topics
-from kit.messaging.outbox import OutboxRelay
-from kit.messaging.publisher import KafkaPublisher
+from kit.mail_outbox import deliver
+from kit.runtime import Job, Subscription, running
 from kit.senders import Message, Sender, SmtpSender
 
 DESCRIPTION = (
@@ -57,52 +56,46 @@ def default_sender(settings: Settings) -> SmtpSender:
 
 
 def build_app(settings: Settings, *, sender: Sender | None = None) -> FastAPI:
-    """The app; its lifespan migrates, starts the outbox relay and the producer."""
+    """The app; its lifespan migrates, starts the outbox relay and the producer, the
+    consumer of application events that writes to pupils, and their mail job."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from kit.migrations import upgrade
-
-        await asyncio.to_thread(upgrade, MIGRATIONS, settings.database_url)
-        engine = make_engine(settings.database_url)
         topics = [
             topic for name, topic in TOPICS.items() if name.startswith("identity.")
         ]
-        await ensure_topics(settings.kafka_bootstrap_servers, topics)
-        publisher = KafkaPublisher(
-            settings.kafka_bootstrap_servers, client_id="identity"
+        notices = Subscription(
+            f"{settings.service_name}.pupil-notices", APPLICATIONS, notify_pupil
         )
-        await publisher.start()
-        sessions = make_session_factory(engine)
-        relay = OutboxRelay(
-            session_factory=sessions,
-            table=OUTBOX,
-            publisher=publisher,
-            poll_seconds=settings.outbox_poll_seconds,
-        )
-        outgoing = sender or default_sender(settings)
+        async with running(
+            settings,
+            migrations=MIGRATIONS,
+            outbox=OUTBOX,
+            inbox=INBOX,
+            topics=[*topics, APPLICATIONS],
+            subscriptions=[notices],
+        ) as runtime:
+            relay = runtime.relay
+            assert relay is not None  # identity writes events: it has an outbox
+            outgoing = sender or default_sender(settings)
 
-        async def after_commit(messages: list[Message]) -> None:
-            relay.notify()
-            for message in messages:
-                try:
-                    await outgoing.send(message)
-                except OSError:
-                    log.warning(
-                        "message_not_sent", subject=message.subject, exc_info=True
-                    )
+            async def after_commit(messages: list[Message]) -> None:
+                relay.notify()
+                for message in messages:
+                    try:
+                        await outgoing.send(message)
+                    except OSError:
+                        log.warning(
+                            "message_not_sent", subject=message.subject, exc_info=True
+                        )
 
-        app.state.sessions, app.state.after_commit = sessions, after_commit
-        app.state.relay = relay
-        task = asyncio.create_task(relay.run())
-        try:
+            async def pupil_mail() -> int:
+                return await deliver(runtime.sessions, MAIL_OUTBOX, outgoing)
+
+            runtime.every(Job("pupil-mail", settings.mail_every_seconds, pupil_mail))
+            app.state.sessions, app.state.after_commit = runtime.sessions, after_commit
+            app.state.relay = relay
             yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-            await publisher.stop()
-            await engine.dispose()
 
     app = create_app(title="Identité", description=DESCRIPTION, lifespan=lifespan)
     context = make_context(settings)

@@ -32,6 +32,7 @@ class Settings(DatabaseSettings):
     activation_hours: int = Field(default=72, ge=1)
     reset_minutes: int = Field(default=60, ge=5)
     public_base_url: str = "http://127.0.0.1:8001"
+    mail_every_seconds: float = Field(default=5, gt=0)
 
     @field_validator("jwt_private_key")
     @classmethod

@@ -78,6 +78,7 @@ def settings(
             "jwt_private_key": generate_pem().decode(),
             "smtp_port": mailbox.port,
             "outbox_poll_seconds": 0.05,
+            "mail_every_seconds": 0.2,
         }
     )
 

@@ -54,7 +54,12 @@ def first(pattern: str, text: str) -> str:
 
 
 def code_in(mailbox: Mailbox, address: str) -> str:
-    return first(r"\b(\d{6})\b", mailbox.body_to(address))
+    """The newest code sent to `address` (a notice may have arrived after it)."""
+    for body in reversed(mailbox.bodies_to(address)):
+        match = re.search(r"\b(\d{6})\b", body)
+        if match:
+            return match[1]
+    raise AssertionError(f"aucun code pour {address}")
 
 
 @dataclass
