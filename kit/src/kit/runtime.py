@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -115,6 +116,14 @@ async def running(
     await broker.start()
     runtime = Runtime(sessions, publisher, relay, broker)
     relaying = asyncio.create_task(relay.run() if relay else asyncio.sleep(0))
+    if relay is not None:
+        keep = timedelta(days=settings.outbox_keep_days)
+
+        async def purge() -> int:
+            # Kafka holds the events now; the table keeps a week for inquiries.
+            return await relay.purge(older_than=keep)
+
+        runtime.every(Job("outbox-purge", settings.purge_every_seconds, purge))
     try:
         yield runtime
     finally:

@@ -29,6 +29,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     outbox_poll_seconds: float = Field(default=0.1, gt=0)
+    outbox_keep_days: int = Field(
+        default=7, ge=1, description="Published events kept this long, then purged."
+    )
+    purge_every_seconds: float = Field(default=3600, gt=0)
     consumer_max_attempts: int = Field(default=5, ge=1)
     new_groups_start_from: Literal["earliest", "latest"] = Field(
         default="earliest",

@@ -1,7 +1,8 @@
 import asyncio
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.examples import offer_published
@@ -117,3 +118,25 @@ class TestInbox:
             assert await claim(
                 session, INBOX, consumer="stats", event_id=event.event_id
             )
+
+
+async def test_purge_removes_old_published_events_only(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        await add_events(session, OUTBOX, *(offer_published() for _ in range(3)))
+    publisher = RecordingPublisher()
+    outbox_relay = relay(sessions, publisher)
+    while await outbox_relay.relay_once():
+        pass
+    async with sessions() as session, session.begin():
+        await add_events(session, OUTBOX, offer_published())  # not yet published
+        await session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.published_at.is_not(None))
+            .values(published_at=func.now() - timedelta(days=8))
+        )
+    assert await outbox_relay.purge(older_than=timedelta(days=7)) >= 3
+    async with sessions() as session:
+        left = await session.scalar(select(func.count()).select_from(OUTBOX))
+    assert left == await pending(sessions) >= 1
